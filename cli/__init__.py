@@ -1,0 +1,1 @@
+"""The `tm` command: a thin Typer shell over `tm.services`."""

@@ -1,0 +1,9 @@
+"""Store commands: db, import, export, concordance, stats, memory."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the `tm` app."""
