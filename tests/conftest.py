@@ -16,7 +16,9 @@ from sqlalchemy import create_engine, text
 
 from tm.store import Store
 
-PG_ADMIN_URL = os.environ.get("TM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 DATA = Path(__file__).parent / "data"
 
 

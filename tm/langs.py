@@ -61,7 +61,7 @@ def normalize_tag(tag: str) -> str:
             out.append(low)
         elif i == 0 and len(part) == 4 and part.isalpha():
             out.append(low.title())
-        elif len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
             out.append(part.upper())
         elif len(part) == 4 and part.isalpha():
             out.append(low.title())

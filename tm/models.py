@@ -24,7 +24,7 @@ CODE_LIMIT = 0xF8FF  # end of the BMP private use area: at most 6,400 codes a se
 CodeRole = Literal["open", "close", "standalone"]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Review status of a unit; ranking prefers the later ones (see `rank`)."""
 
     DRAFT = "draft"
@@ -184,7 +184,7 @@ class Unit:
 # --- glossary -----------------------------------------------------------------------
 
 
-class TermStatus(str, enum.Enum):
+class TermStatus(enum.StrEnum):
     """Normative status of a term (TBX administrativeStatus / normativeAuthorization)."""
 
     PREFERRED = "preferred"

@@ -3,7 +3,7 @@
 Importing this package registers every table on `Base.metadata`.
 """
 
-from tm.store import fuzzy_index as fuzzy_index  # noqa: F401  (registers its tables)
+from tm.store import fuzzy_index as fuzzy_index
 from tm.store.engine import Store, open_store, resolve_url
 from tm.store.schema import Base, ImportBatchRow, MemoryRow, UnitRow, VariantRow
 

@@ -60,6 +60,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, future=True)
         event.listen(engine, "connect", _sqlite_pragmas)
+
         # pysqlite's own transaction handling defers BEGIN; take control so a whole
         # import is one atomic transaction.
         @event.listens_for(engine, "connect")
@@ -123,8 +124,9 @@ class Store:
 
     def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to `revision` with Alembic."""
-        from alembic import command
         from alembic.config import Config
+
+        from alembic import command
 
         cfg = Config()
         cfg.set_main_option("script_location", str(alembic_dir()))

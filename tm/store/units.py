@@ -1,0 +1,447 @@
+"""Writing units into the store in batches, with the duplicate policy, and reading them back.
+
+Duplicate policy (README, "Duplicates"): within one memory, a unit is identified by its
+source variant (the unit's source language, else its first variant; compared with
+`exact_key`) and its context key (PO msgctxt, XLIFF id, ...).
+
+* Every language both units have carries the same text -> it is the same unit: nothing
+  is added; languages the stored unit lacks are merged into it, and a higher review
+  status (draft < translated < reviewed < corrected) is taken over.
+* Some shared language differs -> the new unit is stored as an *alternative*
+  translation with its own provenance; lookups show both, reviewed and newest first.
+
+Writes use SQLAlchemy Core in batches on the caller's connection, so a whole import is
+one transaction and the fuzzy index is updated inside it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from tm.langs import match_key
+from tm.models import InlineCode, Status, Unit, Variant
+from tm.normalize import exact_hash
+from tm.store import fuzzy_index
+from tm.store.schema import UnitRow, VariantRow
+
+BATCH_SIZE = 2000
+
+unit_t = UnitRow.__table__
+variant_t = VariantRow.__table__
+
+
+@dataclass
+class WriteCounts:
+    """What a write did: new units, units merged into or upgraded, exact duplicates."""
+
+    added: int = 0
+    merged: int = 0
+    skipped: int = 0
+    alternatives: int = 0
+    languages: set[str] = field(default_factory=set)
+
+    def __iadd__(self, other: WriteCounts) -> WriteCounts:
+        self.added += other.added
+        self.merged += other.merged
+        self.skipped += other.skipped
+        self.alternatives += other.alternatives
+        self.languages |= other.languages
+        return self
+
+
+def codes_to_json(codes: Sequence[InlineCode]) -> list[dict[str, Any]] | None:
+    if not codes:
+        return None
+    return [
+        {
+            "role": c.role,
+            "id": c.id,
+            "kind": c.kind,
+            "data": c.data,
+            "attrs": [list(a) for a in c.attrs],
+        }
+        for c in codes
+    ]
+
+
+def codes_from_json(data: Sequence[dict[str, Any]] | None) -> tuple[InlineCode, ...]:
+    if not data:
+        return ()
+    return tuple(
+        InlineCode(
+            role=d["role"],
+            id=d["id"],
+            kind=d["kind"],
+            data=d.get("data", ""),
+            attrs=tuple((str(k), str(v)) for k, v in d.get("attrs", [])),
+        )
+        for d in data
+    )
+
+
+def _source_variant(unit: Unit) -> Variant:
+    if unit.source_lang and unit.source_lang != "*all*":
+        found = unit.variant(unit.source_lang)
+        if found is not None:
+            return found
+    return unit.variants[0]
+
+
+@dataclass
+class _Prepared:
+    unit: Unit
+    status: Status
+    key: tuple[str, int, str | None]  # (source lang_key, source hash, context_key)
+    hashes: dict[str, set[int]]  # lang_key -> text hashes of the unit's variants
+
+
+def _prepare(unit: Unit, status: Status | None) -> _Prepared:
+    hashes: dict[str, set[int]] = defaultdict(set)
+    for v in unit.variants:
+        hashes[match_key(v.lang)].add(exact_hash(v.text))
+    src = _source_variant(unit)
+    key = (match_key(src.lang), exact_hash(src.text), unit.context_key)
+    return _Prepared(unit, status or unit.status, key, dict(hashes))
+
+
+def _agrees(a: dict[str, set[int]], b: dict[str, set[int]]) -> bool:
+    """Same unit: every language both have carries the same text(s)."""
+    return all(a[k] == b[k] for k in a.keys() & b.keys())
+
+
+class UnitWriter:
+    """Buffers units and flushes them in batches on one connection (one transaction)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        memory_id: int,
+        batch_id: int | None = None,
+        origin_file: str | None = None,
+        status: Status | None = None,
+        author: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.conn = conn
+        self.memory_id = memory_id
+        self.batch_id = batch_id
+        self.origin_file = origin_file
+        self.status = status
+        self.author = author
+        self.now = now or datetime.now(UTC)
+        self.counts = WriteCounts()
+        self._buffer: list[_Prepared] = []
+
+    def add(self, unit: Unit) -> None:
+        if not unit.variants:
+            return
+        self._buffer.append(_prepare(unit, self.status))
+        if len(self._buffer) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        batch, self._buffer = self._buffer, []
+        existing = self._existing_units(batch)
+        to_insert: list[_Prepared] = []
+        seen_in_batch: dict[tuple[str, int, str | None], list[_Prepared]] = defaultdict(list)
+        status_upgrades: dict[int, Status] = {}
+        merges: list[tuple[int, _Prepared, set[str]]] = []
+        for prep in batch:
+            self.counts.languages.update(v.lang for v in prep.unit.variants)
+            match = None
+            for unit_id, stored in existing.get(prep.key, []):
+                if _agrees(prep.hashes, stored):
+                    match = (unit_id, stored)
+                    break
+            if match is not None:
+                unit_id, stored = match
+                missing = set(prep.hashes) - set(stored)
+                if missing:
+                    merges.append((unit_id, prep, missing))
+                    for k in missing:
+                        stored[k] = prep.hashes[k]
+                    self.counts.merged += 1
+                else:
+                    self.counts.skipped += 1
+                status_upgrades[unit_id] = max(
+                    status_upgrades.get(unit_id, prep.status), prep.status, key=lambda s: s.rank
+                )
+                continue
+            twin = next(
+                (p for p in seen_in_batch[prep.key] if _agrees(prep.hashes, p.hashes)), None
+            )
+            if twin is not None:
+                missing = set(prep.hashes) - set(twin.hashes)
+                if missing:
+                    twin.unit.variants.extend(
+                        v for v in prep.unit.variants if match_key(v.lang) in missing
+                    )
+                    for k in missing:
+                        twin.hashes[k] = prep.hashes[k]
+                    self.counts.merged += 1
+                else:
+                    self.counts.skipped += 1
+                if prep.status.rank > twin.status.rank:
+                    twin.status = prep.status
+                continue
+            if existing.get(prep.key) or seen_in_batch[prep.key]:
+                self.counts.alternatives += 1
+            seen_in_batch[prep.key].append(prep)
+            to_insert.append(prep)
+        self._insert(to_insert)
+        self._merge(merges)
+        self._upgrade_status(status_upgrades)
+
+    def close(self) -> WriteCounts:
+        self.flush()
+        return self.counts
+
+    # -- internals ---------------------------------------------------------------
+
+    def _existing_units(
+        self, batch: Sequence[_Prepared]
+    ) -> dict[tuple[str, int, str | None], list[tuple[int, dict[str, set[int]]]]]:
+        """Stored units of this memory whose source text equals one in the batch."""
+        by_lang: dict[str, set[int]] = defaultdict(set)
+        for prep in batch:
+            by_lang[prep.key[0]].add(prep.key[1])
+        candidate_ids: set[int] = set()
+        for lang_key, hashes in by_lang.items():
+            rows = self.conn.execute(
+                select(variant_t.c.unit_id).where(
+                    and_(
+                        variant_t.c.memory_id == self.memory_id,
+                        variant_t.c.lang_key == lang_key,
+                        variant_t.c.text_hash.in_(list(hashes)),
+                    )
+                )
+            )
+            candidate_ids.update(r[0] for r in rows)
+        if not candidate_ids:
+            return {}
+        ids = list(candidate_ids)
+        hashes_of: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        source_of: dict[int, tuple[str | None, str | None]] = {}
+        for chunk_start in range(0, len(ids), 900):
+            chunk = ids[chunk_start : chunk_start + 900]
+            for uid, src_lang, ctx in self.conn.execute(
+                select(unit_t.c.id, unit_t.c.source_lang, unit_t.c.context_key).where(
+                    unit_t.c.id.in_(chunk)
+                )
+            ):
+                source_of[uid] = (src_lang, ctx)
+            for uid, lang_key, h in self.conn.execute(
+                select(variant_t.c.unit_id, variant_t.c.lang_key, variant_t.c.text_hash)
+                .where(variant_t.c.unit_id.in_(chunk))
+                .order_by(variant_t.c.id)
+            ):
+                hashes_of[uid][lang_key].add(h)
+        wanted = {p.key for p in batch}
+        result: dict[tuple[str, int, str | None], list[tuple[int, dict[str, set[int]]]]] = (
+            defaultdict(list)
+        )
+        for uid in sorted(hashes_of):
+            stored = hashes_of[uid]
+            _src_lang, ctx = source_of.get(uid, (None, None))
+            for lang_key, hs in stored.items():
+                for h in hs:
+                    key = (lang_key, h, ctx)
+                    if key in wanted:
+                        result[key].append((uid, dict(stored)))
+        return result
+
+    def _insert(self, preps: Sequence[_Prepared]) -> None:
+        if not preps:
+            return
+        rows = []
+        for prep in preps:
+            u = prep.unit
+            rows.append(
+                {
+                    "memory_id": self.memory_id,
+                    "batch_id": self.batch_id,
+                    "origin_file": self.origin_file,
+                    "tuid": u.unit_id,
+                    "source_lang": u.source_lang,
+                    "context_key": u.context_key,
+                    "document": u.document,
+                    "status": prep.status.value,
+                    "usage_count": u.usage_count,
+                    "note": u.note,
+                    "props": [list(p) for p in u.props] or None,
+                    "created_at": u.created_at or self.now,
+                    "created_by": u.created_by or self.author,
+                    "changed_at": u.changed_at or u.created_at or self.now,
+                    "changed_by": u.changed_by or u.created_by or self.author,
+                }
+            )
+        result = self.conn.execute(
+            insert(unit_t).returning(unit_t.c.id, sort_by_parameter_order=True), rows
+        )
+        unit_ids = [r[0] for r in result]
+        self.counts.added += len(unit_ids)
+        variant_rows: list[dict[str, Any]] = []
+        for unit_id, prep in zip(unit_ids, preps, strict=True):
+            variant_rows.extend(self._variant_rows(unit_id, prep.unit.variants))
+        self._insert_variants(variant_rows)
+
+    def _variant_rows(self, unit_id: int, variants: Iterable[Variant]) -> list[dict[str, Any]]:
+        rows = []
+        seen: set[tuple[str, int]] = set()
+        for v in variants:
+            h = exact_hash(v.text)
+            if (v.lang, h) in seen:
+                continue
+            seen.add((v.lang, h))
+            rows.append(
+                {
+                    "unit_id": unit_id,
+                    "memory_id": self.memory_id,
+                    "lang": v.lang,
+                    "lang_key": match_key(v.lang),
+                    "text": v.text,
+                    "codes": codes_to_json(v.codes),
+                    "text_hash": h,
+                    "created_at": v.created_at,
+                    "created_by": v.created_by,
+                    "changed_at": v.changed_at,
+                    "changed_by": v.changed_by,
+                    "props": [list(p) for p in v.props] or None,
+                    "notes": list(v.notes) or None,
+                    "prev_text": v.prev_text,
+                    "next_text": v.next_text,
+                }
+            )
+        return rows
+
+    def _insert_variants(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        result = self.conn.execute(
+            insert(variant_t).returning(variant_t.c.id, sort_by_parameter_order=True), rows
+        )
+        ids = [r[0] for r in result]
+        fuzzy_index.index_variants(
+            self.conn,
+            [
+                {
+                    "id": vid,
+                    "memory_id": r["memory_id"],
+                    "lang_key": r["lang_key"],
+                    "text": r["text"],
+                }
+                for vid, r in zip(ids, rows, strict=True)
+            ],
+        )
+
+    def _merge(self, merges: Sequence[tuple[int, _Prepared, set[str]]]) -> None:
+        rows: list[dict[str, Any]] = []
+        for unit_id, prep, missing in merges:
+            rows.extend(
+                self._variant_rows(
+                    unit_id, [v for v in prep.unit.variants if match_key(v.lang) in missing]
+                )
+            )
+        self._insert_variants(rows)
+        for unit_id, _prep, _missing in merges:
+            self.conn.execute(
+                update(unit_t).where(unit_t.c.id == unit_id).values(changed_at=self.now)
+            )
+
+    def _upgrade_status(self, upgrades: dict[int, Status]) -> None:
+        if not upgrades:
+            return
+        lower = {
+            uid
+            for uid, status in self.conn.execute(
+                select(unit_t.c.id, unit_t.c.status).where(unit_t.c.id.in_(list(upgrades)))
+            )
+            if Status(status).rank < upgrades[uid].rank
+        }
+        for uid in lower:
+            self.conn.execute(
+                update(unit_t)
+                .where(unit_t.c.id == uid)
+                .values(status=upgrades[uid].value, changed_at=self.now)
+            )
+
+
+def unit_from_rows(unit_row: Any, variant_rows: Sequence[Any]) -> Unit:
+    """Rebuild a `Unit` from a `unit` row and its `variant` rows (Core rows or ORM)."""
+    variants = [
+        Variant(
+            lang=v.lang,
+            text=v.text,
+            codes=codes_from_json(v.codes),
+            created_at=v.created_at,
+            created_by=v.created_by,
+            changed_at=v.changed_at,
+            changed_by=v.changed_by,
+            props=[(str(a), str(b)) for a, b in (v.props or [])],
+            notes=list(v.notes or []),
+            prev_text=v.prev_text,
+            next_text=v.next_text,
+        )
+        for v in variant_rows
+    ]
+    return Unit(
+        variants=variants,
+        source_lang=unit_row.source_lang,
+        unit_id=unit_row.tuid,
+        context_key=unit_row.context_key,
+        document=unit_row.document,
+        status=Status(unit_row.status),
+        usage_count=unit_row.usage_count,
+        created_at=unit_row.created_at,
+        created_by=unit_row.created_by,
+        changed_at=unit_row.changed_at,
+        changed_by=unit_row.changed_by,
+        note=unit_row.note,
+        props=[(str(a), str(b)) for a, b in (unit_row.props or [])],
+    )
+
+
+def iter_units(
+    conn: Connection,
+    *,
+    memory_ids: Sequence[int] | None = None,
+    langs: Sequence[str] | None = None,
+    chunk: int = 1000,
+) -> Iterator[tuple[int, Unit]]:
+    """Stream units (with their database id) in id order, keyset-paginated.
+
+    `langs` keeps only units that have every one of those languages (by match key),
+    and only those variants.
+    """
+    keys = [match_key(lang) for lang in langs] if langs else None
+    last_id = 0
+    while True:
+        q = select(unit_t).where(unit_t.c.id > last_id).order_by(unit_t.c.id).limit(chunk)
+        if memory_ids is not None:
+            q = q.where(unit_t.c.memory_id.in_(list(memory_ids)))
+        unit_rows = list(conn.execute(q))
+        if not unit_rows:
+            return
+        last_id = unit_rows[-1].id
+        ids = [r.id for r in unit_rows]
+        vq = select(variant_t).where(variant_t.c.unit_id.in_(ids)).order_by(variant_t.c.id)
+        by_unit: dict[int, list[Any]] = defaultdict(list)
+        for v in conn.execute(vq):
+            if keys is None or v.lang_key in keys:
+                by_unit[v.unit_id].append(v)
+        for row in unit_rows:
+            variants = by_unit.get(row.id, [])
+            if keys is not None and not set(keys) <= {v.lang_key for v in variants}:
+                continue
+            if not variants:
+                continue
+            yield row.id, unit_from_rows(row, variants)
