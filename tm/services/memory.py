@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import Connection, delete, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, true, update
 
 from tm.errors import FormatError, NotFoundError, UsageError
 from tm.langs import match_key, normalize_tag, uses_spaces
@@ -31,10 +31,10 @@ Progress = Callable[[int, int | None, str], None]
 DEFAULT_MEMORY = "default"
 _MEMORY_NAME_RE = re.compile(r"^[^\x00-\x1f/\\]{1,200}$")
 
-memory_t = MemoryRow.__table__
-unit_t = UnitRow.__table__
-variant_t = VariantRow.__table__
-batch_t = ImportBatchRow.__table__
+memory_t = cast(Table, MemoryRow.__table__)
+unit_t = cast(Table, UnitRow.__table__)
+variant_t = cast(Table, VariantRow.__table__)
+batch_t = cast(Table, ImportBatchRow.__table__)
 
 
 def _noop(done: int, total: int | None, label: str) -> None:
@@ -140,7 +140,7 @@ def delete_memory(store: Store, name: str) -> int:
 def list_memories(store: Store) -> list[MemoryInfo]:
     with store.session() as session:
         conn = session.connection()
-        units = dict(
+        units: dict[int, int] = dict(
             conn.execute(
                 select(unit_t.c.memory_id, func.count()).group_by(unit_t.c.memory_id)
             ).all()
@@ -444,10 +444,10 @@ def stats(store: Store) -> dict[str, Any]:
         conn = session.connection()
         units = conn.execute(select(func.count()).select_from(unit_t)).scalar_one()
         variants = conn.execute(select(func.count()).select_from(variant_t)).scalar_one()
-        by_lang = dict(
+        by_lang: dict[str, int] = dict(
             conn.execute(select(variant_t.c.lang, func.count()).group_by(variant_t.c.lang)).all()
         )
-        by_status = dict(
+        by_status: dict[str, int] = dict(
             conn.execute(select(unit_t.c.status, func.count()).group_by(unit_t.c.status)).all()
         )
         v1 = variant_t.alias("v1")
@@ -546,6 +546,7 @@ def concordance(
         longest = max(pieces, key=len)
         col = variant_t.c.text
         pattern = f"%{_like_escape(longest)}%"
+        cond: ColumnElement[bool]
         if store.dialect == "postgresql" and not case_sensitive:
             cond = col.ilike(pattern, escape="\\")
         elif store.dialect != "sqlite" or longest.isascii() or longest.lower() == longest.upper():
@@ -575,7 +576,7 @@ def concordance(
             q = q.where(variant_t.c.memory_id.in_(ids))
         for row in conn.execute(q.execution_options(yield_per=500)):
             plain = strip_codes(row.text)
-            spans = []
+            spans: list[tuple[int, int]] = []
             for pat in patterns:
                 found = [m.span() for m in pat.finditer(plain)]
                 if not found:

@@ -20,9 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, Table, and_, insert, select, update
 
 from tm.langs import match_key
 from tm.models import InlineCode, Status, Unit, Variant
@@ -32,8 +32,8 @@ from tm.store.schema import UnitRow, VariantRow
 
 BATCH_SIZE = 2000
 
-unit_t = UnitRow.__table__
-variant_t = VariantRow.__table__
+unit_t = cast(Table, UnitRow.__table__)
+variant_t = cast(Table, VariantRow.__table__)
 
 
 @dataclass
