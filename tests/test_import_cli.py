@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 from typer.testing import CliRunner
 
 from cli.main import app
+from tm.formats import read_units
 from tm.store.schema import UnitRow
 
 runner = CliRunner()
@@ -158,7 +159,11 @@ def test_export_every_format_and_import_it_back(
         app, ["import", str(out), "--db", other, "--json", "--from", "en", "--to", "es"]
     )
     assert back.exit_code == 0, back.output
-    assert json.loads(back.output)["totals"]["added"] == n
+    # Bilingual formats carry only en and es: units equal in both collapse (PO holds a
+    # msgid once; on import such twins are duplicates by the documented policy).
+    distinct = {(u.variant("en").text, u.variant("es").text)  # type: ignore[union-attr]
+                for u in read_units(SAMPLE)}
+    assert json.loads(back.output)["totals"]["added"] == (len(distinct) if fmt not in ("tmx", "csv") else n)
 
 
 def test_stats_and_concordance_on_the_sample(sqlite_url: str) -> None:

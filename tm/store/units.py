@@ -16,13 +16,14 @@ one transaction and the fuzzy index is updated inside it.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, insert, select, update
+from sqlalchemy import JSON, Connection, DateTime, Table, and_, func, select, update
 
 from tm.langs import match_key
 from tm.models import InlineCode, Status, Unit, Variant
@@ -104,10 +105,19 @@ class _Prepared:
 def _prepare(unit: Unit, status: Status | None) -> _Prepared:
     hashes: dict[str, set[int]] = defaultdict(set)
     for v in unit.variants:
-        hashes[match_key(v.lang)].add(exact_hash(v.text))
+        hashes[match_key(v.lang)].add(_variant_hash(v))
     src = _source_variant(unit)
-    key = (match_key(src.lang), exact_hash(src.text), unit.context_key)
+    key = (match_key(src.lang), _variant_hash(src), unit.context_key)
     return _Prepared(unit, status or unit.status, key, dict(hashes))
+
+
+def _variant_hash(variant: Variant) -> int:
+    """`exact_hash` of the variant's text, computed once per variant object."""
+    cached: int | None = getattr(variant, "_exact_hash", None)
+    if cached is None:
+        cached = exact_hash(variant.text)
+        object.__setattr__(variant, "_exact_hash", cached)
+    return cached
 
 
 def _agrees(a: dict[str, set[int]], b: dict[str, set[int]]) -> bool:
@@ -138,6 +148,7 @@ class UnitWriter:
         self.now = now or datetime.now(UTC)
         self.counts = WriteCounts()
         self._buffer: list[_Prepared] = []
+        self._next_ids: dict[str, int] = {}
 
     def add(self, unit: Unit) -> None:
         if not unit.variants:
@@ -206,6 +217,50 @@ class UnitWriter:
         return self.counts
 
     # -- internals ---------------------------------------------------------------
+
+    def _bulk_insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """One driver-level executemany with values converted once, column by column.
+
+        SQLAlchemy's per-row bind processing was most of the import time; the values
+        here are stored exactly as its types store them (JSON text, UTC timestamps).
+        """
+        if not rows:
+            return
+        cols = list(rows[0])
+        sqlite = self.conn.dialect.name == "sqlite"
+        mark = "?" if sqlite else "%s"
+        convert = [_converter(table.c[c].type, sqlite=sqlite) for c in cols]
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+        )
+        params = [
+            tuple(conv(row[c]) if conv else row[c] for c, conv in zip(cols, convert, strict=True))
+            for row in rows
+        ]
+        self.conn.exec_driver_sql(sql, params)
+
+    def _reserve_ids(self, table: Table, n: int) -> list[int]:
+        """Primary keys for `n` new rows, so inserts can be one plain executemany.
+
+        RETURNING with ordered rows makes SQLAlchemy execute one statement per row on
+        SQLite (20x slower). SQLite has a single writer and the import holds the write
+        lock (it has already written its batch row), so max(id) cannot move under us;
+        PostgreSQL hands out ids from the column's own sequence.
+        """
+        if self.conn.dialect.name == "postgresql":
+            seq = f"pg_get_serial_sequence('{table.name}', 'id')"
+            return [
+                int(r[0])
+                for r in self.conn.exec_driver_sql(
+                    f"SELECT nextval({seq}) FROM generate_series(1, {int(n)})"
+                )
+            ]
+        next_id = self._next_ids.get(table.name)
+        if next_id is None:
+            current = self.conn.execute(select(func.max(table.c.id))).scalar()
+            next_id = int(current or 0) + 1
+        self._next_ids[table.name] = next_id + n
+        return list(range(next_id, next_id + n))
 
     def _existing_units(
         self, batch: Sequence[_Prepared]
@@ -284,10 +339,10 @@ class UnitWriter:
                     "changed_by": u.changed_by or u.created_by or self.author,
                 }
             )
-        result = self.conn.execute(
-            insert(unit_t).returning(unit_t.c.id, sort_by_parameter_order=True), rows
-        )
-        unit_ids = [r[0] for r in result]
+        unit_ids = self._reserve_ids(unit_t, len(rows))
+        for row, uid in zip(rows, unit_ids, strict=True):
+            row["id"] = uid
+        self._bulk_insert(unit_t, rows)
         self.counts.added += len(unit_ids)
         variant_rows: list[dict[str, Any]] = []
         for unit_id, prep in zip(unit_ids, preps, strict=True):
@@ -298,7 +353,7 @@ class UnitWriter:
         rows = []
         seen: set[tuple[str, int]] = set()
         for v in variants:
-            h = exact_hash(v.text)
+            h = _variant_hash(v)
             if (v.lang, h) in seen:
                 continue
             seen.add((v.lang, h))
@@ -326,10 +381,10 @@ class UnitWriter:
     def _insert_variants(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        result = self.conn.execute(
-            insert(variant_t).returning(variant_t.c.id, sort_by_parameter_order=True), rows
-        )
-        ids = [r[0] for r in result]
+        ids = self._reserve_ids(variant_t, len(rows))
+        for row, vid in zip(rows, ids, strict=True):
+            row["id"] = vid
+        self._bulk_insert(variant_t, rows)
         fuzzy_index.index_variants(
             self.conn,
             [
@@ -373,6 +428,33 @@ class UnitWriter:
                 .where(unit_t.c.id == uid)
                 .values(status=upgrades[uid].value, changed_at=self.now)
             )
+
+
+def _json_value(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """The text form SQLAlchemy's SQLite DateTime reads back, in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _pg_datetime(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _converter(type_: Any, *, sqlite: bool) -> Callable[[Any], Any] | None:
+    if isinstance(type_, JSON):
+        return _json_value
+    if isinstance(type_, DateTime):
+        return _sqlite_datetime if sqlite else _pg_datetime
+    return None
 
 
 def unit_from_rows(unit_row: Any, variant_rows: Sequence[Any]) -> Unit:
