@@ -17,6 +17,7 @@ one transaction and the fuzzy index is updated inside it.
 from __future__ import annotations
 
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -233,10 +234,14 @@ class UnitWriter:
         sql = (
             f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
         )
-        params = [
-            tuple(conv(row[c]) if conv else row[c] for c, conv in zip(cols, convert, strict=True))
-            for row in rows
-        ]
+        getter = operator.itemgetter(*cols)
+        converted = [(i, conv) for i, conv in enumerate(convert) if conv is not None]
+        params: list[Any] = []
+        for row in rows:
+            values = list(getter(row))
+            for i, conv in converted:
+                values[i] = conv(values[i])
+            params.append(tuple(values))
         self.conn.exec_driver_sql(sql, params)
 
     def _reserve_ids(self, table: Table, n: int) -> list[int]:
@@ -385,18 +390,8 @@ class UnitWriter:
         for row, vid in zip(rows, ids, strict=True):
             row["id"] = vid
         self._bulk_insert(variant_t, rows)
-        fuzzy_index.index_variants(
-            self.conn,
-            [
-                {
-                    "id": vid,
-                    "memory_id": r["memory_id"],
-                    "lang_key": r["lang_key"],
-                    "text": r["text"],
-                }
-                for vid, r in zip(ids, rows, strict=True)
-            ],
-        )
+        # The rows carry id, memory_id, lang_key and text: what the index hook reads.
+        fuzzy_index.index_variants(self.conn, rows)
 
     def _merge(self, merges: Sequence[tuple[int, _Prepared, set[str]]]) -> None:
         rows: list[dict[str, Any]] = []
