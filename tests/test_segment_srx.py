@@ -137,7 +137,7 @@ def test_load_srx_accepts_binary_and_text_file_objects() -> None:
 @pytest.mark.parametrize(
     ("data", "message", "line"),
     [
-        pytest.param(b"<srx version='2.0'><header", "not well-formed", 1, id="broken-xml"),
+        pytest.param(b"<srx version='2.0'><header", "XML syntax error", 1, id="broken-xml"),
         pytest.param(b"<tmx version='1.4'/>", "not an SRX file", None, id="wrong-root"),
         pytest.param(
             srx(

@@ -5,6 +5,8 @@ Exit codes follow the README: 0 success, 1 findings or failure, 2 usage or input
 
 from __future__ import annotations
 
+import copy
+
 
 class TMError(Exception):
     """Base of every error the library raises on purpose; carries its exit code."""
@@ -61,7 +63,10 @@ class FormatError(TMError):
         """Return the same error attributed to `path` (readers often see only a stream)."""
         if self.path:
             return self
-        return FormatError(self.message, path=path, line=self.line, unit=self.unit)
+        clone = copy.copy(self)  # keeps the subclass (UnsafeXMLError stays one)
+        clone.path = path
+        clone.args = (str(clone),)
+        return clone
 
 
 class UnknownFormatError(FormatError):

@@ -221,21 +221,6 @@ class SrxRules:
 # --- loading ------------------------------------------------------------------------
 
 
-def _xml_parser() -> Any:
-    """The project's hardened XML parser (tm.formats.xmlsafe) or the same settings."""
-    import importlib
-
-    try:
-        xmlsafe = importlib.import_module("tm.formats.xmlsafe")
-    except ImportError:
-        xmlsafe = None
-    if xmlsafe is not None and hasattr(xmlsafe, "safe_parser"):
-        return xmlsafe.safe_parser()
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
 def _yes(value: str | None, default: bool) -> bool:
     if value is None:
         return default
@@ -267,15 +252,11 @@ def load_srx(source: str | os.PathLike[str] | IO[bytes] | IO[str]) -> SrxRules:
 
 def parse_srx(data: bytes, *, path: str | None = None) -> SrxRules:
     """Parse SRX from bytes (what load_srx and default_rules share)."""
-    from lxml import etree
+    from tm.formats.xmlsafe import safe_parse
 
-    if b"<!ENTITY" in data:
-        raise FormatError("SRX file declares DTD entities; refusing to parse it", path=path)
-    try:
-        root = etree.parse(io.BytesIO(data), _xml_parser()).getroot()
-    except etree.XMLSyntaxError as err:
-        line = err.position[0] if err.position else None
-        raise FormatError(f"not well-formed XML: {err.msg}", path=path, line=line) from err
+    # The hardened parser refuses DTD entities, external references and bombs, and
+    # reports syntax errors as FormatError with the line.
+    root = safe_parse(io.BytesIO(data), path=path).getroot()
     if _local(root.tag) != "srx":
         raise FormatError(f"not an SRX file (root element <{_local(root.tag)}>)", path=path)
     version = root.get("version", "")
