@@ -211,6 +211,9 @@ class Term:
     usage_note: str | None = None
     note: str | None = None  # e.g. why a forbidden term is wrong
     do_not_translate: bool = False
+    # False: recognise only `text` and `variants` as written (no lemmatising/stemming),
+    # for short words that inflection would confuse with other words.
+    inflect: bool = True
 
 
 @dataclass
@@ -224,6 +227,12 @@ class Concept:
     source: str | None = None
     terms: list[Term] = field(default_factory=list)
     glossary: str | None = None  # name of the glossary it came from
+    # Priority of that glossary: when two concepts claim the same span, the higher wins.
+    priority: int = 0
+    # True: report this concept's terms even inside a longer matched term
+    # ("chemotherapy" inside "neoadjuvant chemotherapy"); off by default.
+    nested: bool = False
+    line: int | None = None  # where the concept starts in its glossary file, for messages
 
     def terms_in(self, lang: str, *, approved_only: bool = False) -> list[Term]:
         from tm.langs import match_key
@@ -247,3 +256,7 @@ class TermHit:
     term: str  # the glossary term that matched
     status: TermStatus
     lang: str
+    glossary: str | None = None  # the glossary of the concept that won the span
+    # Other concepts whose terms match exactly the same span (homonyms, overlapping
+    # glossaries), best first; empty in the usual case.
+    alternatives: tuple[str, ...] = ()
