@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -114,6 +114,7 @@ def import_command(
     """
     if fuzzy not in ("draft", "skip"):
         raise UsageError("--fuzzy must be 'draft' or 'skip'")
+    fuzzy_mode: Literal["draft", "skip"] = "skip" if fuzzy == "skip" else "draft"
     store = open_store(db)
     with progress_bar("importing", quiet=quiet) as progress:
         report = memory_service.import_files(
@@ -124,7 +125,7 @@ def import_command(
             source_lang=source_lang,
             target_lang=target_lang,
             status=_status(status),
-            fuzzy=fuzzy,
+            fuzzy=fuzzy_mode,
             progress=progress,
         )
     if json_out:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, Literal, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, true, update
 
@@ -271,7 +271,7 @@ def import_files(
     source_lang: str | None = None,
     target_lang: str | None = None,
     status: Status | None = None,
-    fuzzy: str = "draft",
+    fuzzy: Literal["draft", "skip"] = "draft",
     author: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
