@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import tm.store  # noqa: F401  (registers every table on Base.metadata)
+from alembic import context
 from tm.store.schema import Base
 
 config = context.config

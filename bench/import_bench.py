@@ -1,7 +1,8 @@
 """Import speed: a generated N-unit multilingual TMX into SQLite and PostgreSQL.
 
 Prints units/s for each backend and can append the figures to a JSON results file.
-Run: .venv/bin/python bench/import_bench.py --units 100000 [--pg] [--results bench/results/import.json]
+Run: .venv/bin/python bench/import_bench.py --units 100000 [--pg]
+     [--results bench/results/import.json]
 """
 
 from __future__ import annotations
@@ -107,8 +108,10 @@ def main() -> None:
         tmx = Path(tmp) / "bench.tmx"
         t0 = time.perf_counter()
         write_tmx(tmx, args.units)
-        print(f"generated {args.units} units ({tmx.stat().st_size / 1e6:.1f} MB) "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {args.units} units ({tmx.stat().st_size / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         sqlite_path = Path(tmp) / "bench.sqlite3"
         res = run(f"sqlite:///{sqlite_path}", tmx, args.units)
         res["database_mb"] = round(

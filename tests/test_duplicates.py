@@ -13,16 +13,28 @@ from tm.services import memory as svc
 from tm.store import Store, UnitRow, VariantRow
 
 
-def pair(src: str, tgt: str, *, tgt_lang: str = "es", ctx: str | None = None,
-         status: Status = Status.TRANSLATED) -> Unit:
-    return Unit(variants=[Variant("en", src), Variant(tgt_lang, tgt)], source_lang="en",
-                context_key=ctx, status=status)
+def pair(
+    src: str,
+    tgt: str,
+    *,
+    tgt_lang: str = "es",
+    ctx: str | None = None,
+    status: Status = Status.TRANSLATED,
+) -> Unit:
+    return Unit(
+        variants=[Variant("en", src), Variant(tgt_lang, tgt)],
+        source_lang="en",
+        context_key=ctx,
+        status=status,
+    )
 
 
 def counts(store: Store) -> tuple[int, int]:
     with store.session() as s:
-        return (s.scalar(select(func.count()).select_from(UnitRow)) or 0,
-                s.scalar(select(func.count()).select_from(VariantRow)) or 0)
+        return (
+            s.scalar(select(func.count()).select_from(UnitRow)) or 0,
+            s.scalar(select(func.count()).select_from(VariantRow)) or 0,
+        )
 
 
 def test_same_pair_twice_is_stored_once(any_store: Store) -> None:
@@ -48,8 +60,14 @@ def test_new_target_for_same_source_is_an_alternative(any_store: Store) -> None:
 
 def test_new_language_is_merged_into_the_stored_unit(any_store: Store) -> None:
     svc.import_units(any_store, [pair("Mastectomy", "Mastectomía")], memory="m")
-    multi = Unit(variants=[Variant("en", "Mastectomy"), Variant("es", "Mastectomía"),
-                           Variant("de", "Mastektomie")], source_lang="en")
+    multi = Unit(
+        variants=[
+            Variant("en", "Mastectomy"),
+            Variant("es", "Mastectomía"),
+            Variant("de", "Mastektomie"),
+        ],
+        source_lang="en",
+    )
     result = svc.import_units(any_store, [multi], memory="m")
     assert (result.added, result.merged) == (0, 1)
     assert counts(any_store) == (1, 3)
@@ -59,8 +77,9 @@ def test_new_language_is_merged_into_the_stored_unit(any_store: Store) -> None:
 
 def test_reimport_as_corrected_upgrades_status_but_never_downgrades(any_store: Store) -> None:
     svc.import_units(any_store, [pair("Jaundice", "Ictericia", status=Status.DRAFT)], memory="m")
-    svc.import_units(any_store, [pair("Jaundice", "Ictericia")], memory="m",
-                     status=Status.CORRECTED)
+    svc.import_units(
+        any_store, [pair("Jaundice", "Ictericia")], memory="m", status=Status.CORRECTED
+    )
     svc.import_units(any_store, [pair("Jaundice", "Ictericia", status=Status.DRAFT)], memory="m")
     [hit] = svc.concordance(any_store, "Jaundice", lang="en")
     assert hit.status == "corrected"
@@ -88,7 +107,7 @@ def _broken_after(n: int) -> Iterator[Unit]:
 def test_failed_import_leaves_the_database_as_it_was(any_store: Store) -> None:
     svc.import_units(any_store, [pair("Keep me", "Guárdame")], memory="m")
     before = counts(any_store)
-    with pytest.raises(FormatError, match="broken.tmx:42"):
+    with pytest.raises(FormatError, match=r"broken\.tmx:42"):
         # 4,500 units: several batches are already flushed when the reader fails.
         svc.import_units(any_store, _broken_after(4500), memory="m")
     assert counts(any_store) == before
@@ -96,8 +115,10 @@ def test_failed_import_leaves_the_database_as_it_was(any_store: Store) -> None:
 
 
 def test_language_tags_are_matched_by_key(any_store: Store) -> None:
-    unit = Unit(variants=[Variant("zh-CN", "乳腺癌复发"), Variant("en-GB", "Breast cancer recurrence")],
-                source_lang="zh-CN")
+    unit = Unit(
+        variants=[Variant("zh-CN", "乳腺癌复发"), Variant("en-GB", "Breast cancer recurrence")],
+        source_lang="zh-CN",
+    )
     svc.import_units(any_store, [unit], memory="m")
     [hit] = svc.concordance(any_store, "乳腺癌", lang="zh-Hans", target_langs=["en-US"])
     assert hit.translations == {"en-GB": "Breast cancer recurrence"}

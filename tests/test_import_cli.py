@@ -161,9 +161,13 @@ def test_export_every_format_and_import_it_back(
     assert back.exit_code == 0, back.output
     # Bilingual formats carry only en and es: units equal in both collapse (PO holds a
     # msgid once; on import such twins are duplicates by the documented policy).
-    distinct = {(u.variant("en").text, u.variant("es").text)  # type: ignore[union-attr]
-                for u in read_units(SAMPLE)}
-    assert json.loads(back.output)["totals"]["added"] == (len(distinct) if fmt not in ("tmx", "csv") else n)
+    distinct = {
+        (u.variant("en").text, u.variant("es").text)  # type: ignore[union-attr]
+        for u in read_units(SAMPLE)
+    }
+    assert json.loads(back.output)["totals"]["added"] == (
+        len(distinct) if fmt not in ("tmx", "csv") else n
+    )
 
 
 def test_stats_and_concordance_on_the_sample(sqlite_url: str) -> None:

@@ -1,25 +1,693 @@
-"""Fuzzy-match candidate index kept in the database (owned by the matching work, issue 3).
+"""Fuzzy-match candidate index kept in the database (issue 3), exact by construction.
 
 Contract used by the import service, which calls these inside its own transaction:
 
 * `index_variants(conn, rows)` where rows are dicts with keys
   `id, memory_id, lang_key, text` for variants just inserted;
 * `unindex_variants(conn, variant_ids)` before variants are deleted or changed.
+
+Design (docs/matching.md has the long form). Every variant is cut into masked tokens
+(`tm.normalize.token_keys`). A token key is a 32-bit hash of (memory, language, token).
+Postings are stored per key in *chunks*: rows `(token_key, chunk_id, entries)`, where
+`entries` packs `(ntok, variant_id)` pairs sorted by the variant's token count `ntok`,
+so a probe "token t, length between a and b" is one index range read plus a binary
+search inside each chunk. A transaction's postings are buffered in memory and written
+as one chunk per key (every FLUSH_AT postings and just before commit): a bulk import
+writes a few rows per distinct token instead of one row per posting. `fuzzy_token`
+keeps each key's document frequency (df) and chunk count; keys that collect MERGE_AT
+chunks (many small imports) are merged.
+
+Why this loses nothing against an exhaustive scan: a candidate scoring >= t against a
+query of n tokens needs at most D(m) = floor(max(n, m) * (100 - t) / 100) token edits,
+has m tokens within [ceil(n*t/100), floor(100*n/t)], and leaves at most
+U(m) = D(m) - max(0, m - n) <= D(n) query tokens unmatched (`tm.match.max_unmatched`).
+Probing query tokens that cover D(n) + 1 query positions therefore reaches every such
+candidate, and a candidate of m tokens hit by probed tokens worth h of the c probed
+positions needs h >= c - U(m) (pigeonhole). We probe the rarest tokens, so posting
+lists are short. Hash collisions and stale postings can only add candidates, never
+hide one: the service checks every candidate against its text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import struct
+import sys
+import zlib
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Integer, LargeBinary, String, event, select, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tm.match import length_window, max_unmatched
+from tm.normalize import TOKENIZER_VERSION, token_keys
+from tm.store.schema import Base, VariantRow
+
+NTOK_MAX = 65535  # token counts are packed as unsigned 16-bit; longer segments clamp
+# A key with this many chunks has them merged when postings are flushed: probing a key
+# costs ~1.5 us per chunk, and with buffered writes even frequent words collect a chunk
+# only every ~100,000 imported units, so merging them stays cheap.
+MERGE_AT = 64
+CHUNK_MAX = 1 << 20  # entries per chunk when merging or rebuilding
+
+
+class FuzzyPostingRow(Base):
+    """A chunk of one token key's postings: packed (ntok, variant_id) pairs."""
+
+    __tablename__ = "fuzzy_posting"
+
+    token_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chunk_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entries: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class FuzzyTokenRow(Base):
+    """How many variants hold a token key (chooses the rarest to probe) and in how many chunks."""
+
+    __tablename__ = "fuzzy_token"
+
+    token_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    df: Mapped[int] = mapped_column(Integer)
+    chunks: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class FuzzyIndexMetaRow(Base):
+    """Facts about the index, e.g. which tokenizer version built it."""
+
+    __tablename__ = "fuzzy_index_meta"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+# --- keys and chunk encoding ------------------------------------------------------------
+
+
+def key_seed(memory_id: int, lang_key: str) -> int:
+    """Hash state after (memory, language): token keys never mix memories or languages."""
+    return zlib.crc32(f"{memory_id}\x1f{lang_key}\x1f".encode())
+
+
+def token_hash(seed: int, token: str) -> int:
+    """A signed 32-bit key (fits INTEGER everywhere); collisions only widen candidates."""
+    return zlib.crc32(token.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
+
+
+_BIG_ENDIAN = sys.byteorder == "big"
+_VID_TYPE = "I" if array("I").itemsize == 4 else "L"
+
+
+def pack_entries(ntoks: array, vids: array) -> bytes:
+    """Chunk bytes: all ntoks (uint16) then all variant ids (uint32), little-endian."""
+    if _BIG_ENDIAN:
+        ntoks, vids = array("H", ntoks), array(_VID_TYPE, vids)
+        ntoks.byteswap()
+        vids.byteswap()
+    return ntoks.tobytes() + vids.tobytes()
+
+
+def unpack_entries(blob: bytes) -> tuple[array, array]:
+    """The (ntoks, variant ids) arrays of a chunk, sorted by ntok."""
+    n = len(blob) // 6
+    ntoks = array("H")
+    ntoks.frombytes(blob[: 2 * n])
+    vids = array(_VID_TYPE)
+    vids.frombytes(blob[2 * n :])
+    if _BIG_ENDIAN:
+        ntoks.byteswap()
+        vids.byteswap()
+    return ntoks, vids
+
+
+_SINGLE = struct.Struct("<HI")
+
+
+def _sorted_chunk(pairs: list[tuple[int, int]]) -> bytes:
+    if len(pairs) == 1:  # most keys of a batch: rare words
+        return _SINGLE.pack(*pairs[0])
+    pairs.sort()
+    return pack_entries(array("H", [p[0] for p in pairs]), array(_VID_TYPE, [p[1] for p in pairs]))
+
+
+def _group(rows: Iterable[Mapping[Any, Any]]) -> dict[int, list[tuple[int, int]]]:
+    """Token key -> [(ntok, variant_id)] for a batch of variant rows (the import hot path)."""
+    groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    scopes: dict[tuple[int, str], tuple[int, dict[str, int]]] = {}
+    crc32 = zlib.crc32
+    for row in rows:
+        keys = token_keys(row["text"])
+        if not keys:
+            continue
+        scope = (row["memory_id"], row["lang_key"])
+        if scope not in scopes:
+            scopes[scope] = (key_seed(*scope), {})
+        seed, cache = scopes[scope]
+        entry = (min(len(keys), NTOK_MAX), row["id"])
+        for k in set(keys):
+            h = cache.get(k)
+            if h is None:
+                h = cache[k] = crc32(k.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
+            groups[h].append(entry)
+    return groups
+
+
+def driver_sql(conn: Connection, statement: str) -> str:
+    """Driver-level SQL with the right placeholder style (qmark vs format)."""
+    if conn.dialect.paramstyle in ("format", "pyformat"):
+        return statement.replace("%", "%%").replace("?", "%s")
+    return statement
+
+
+def _insert_chunks(conn: Connection, chunks: list[tuple[int, int, bytes]]) -> None:
+    if not chunks:
+        return
+    chunks.sort()  # key order: each B-tree page is touched once per batch
+    if conn.dialect.name == "postgresql":
+        # COPY beats INSERT for many rows and runs in the caller's transaction.
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy("COPY fuzzy_posting (token_key, chunk_id, entries) FROM STDIN") as copy:
+            for row in chunks:
+                copy.write_row(row)
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO fuzzy_posting (token_key, chunk_id, entries) VALUES (?, ?, ?)", chunks
+    )
+
+
+def _add_counts(conn: Connection, counts: Iterable[tuple[int, int, int]]) -> None:
+    items = sorted(counts)  # one lock order for concurrent imports (PostgreSQL)
+    if not items:
+        return
+    conn.exec_driver_sql(
+        driver_sql(
+            conn,
+            "INSERT INTO fuzzy_token (token_key, df, chunks) VALUES (?, ?, ?) "
+            "ON CONFLICT (token_key) DO UPDATE SET df = fuzzy_token.df + excluded.df, "
+            "chunks = fuzzy_token.chunks + excluded.chunks",
+        ),
+        items,
+    )
+
+
+def _keys_to_merge(conn: Connection, keys: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            driver_sql(
+                conn,
+                f"SELECT token_key FROM fuzzy_token WHERE chunks >= ? AND token_key IN ({marks})",
+            ),
+            (MERGE_AT, *chunk),
+        )
+        out.extend(r[0] for r in rows)
+    return out
+
+
+def _read_chunks(conn: Connection, key: int) -> list[tuple[int, bytes]]:
+    return [
+        (cid, bytes(blob))
+        for cid, blob in conn.exec_driver_sql(
+            driver_sql(conn, "SELECT chunk_id, entries FROM fuzzy_posting WHERE token_key = ?"),
+            (key,),
+        )
+    ]
+
+
+def merge_chunks(blobs: Sequence[bytes]) -> list[tuple[int, bytes]]:
+    """Merge chunks into as few as possible, each sorted by ntok: [(chunk_id, entries)].
+
+    Every chunk is already sorted by ntok, so the merge moves whole runs of equal ntok
+    with array slices (memory copies) instead of sorting entries one by one; the order
+    of ids within one ntok does not matter to a probe.
+    """
+    runs: dict[int, list[array]] = defaultdict(list)
+    for blob in blobs:
+        ntoks, vids = unpack_entries(blob)
+        start = 0
+        while start < len(ntoks):
+            ntok = ntoks[start]
+            end = bisect_right(ntoks, ntok, start)
+            runs[ntok].append(vids[start:end])
+            start = end
+    out: list[tuple[int, bytes]] = []
+    ntoks_out, vids_out = array("H"), array(_VID_TYPE)
+    for ntok in sorted(runs):
+        for part in runs[ntok]:
+            vids_out.extend(part)
+            ntoks_out.extend(array("H", [ntok]) * len(part))
+            if len(vids_out) >= CHUNK_MAX:
+                out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
+                ntoks_out, vids_out = array("H"), array(_VID_TYPE)
+    if vids_out:
+        out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
+    return out
+
+
+def _merge(conn: Connection, key: int) -> None:
+    """Merge a key's many small chunks (keeps a probe of it to a few row reads)."""
+    chunks = _read_chunks(conn, key)
+    # Chunks already at the size limit stay as they are.
+    small = [(cid, blob) for cid, blob in chunks if len(blob) < 6 * CHUNK_MAX // 2]
+    if len(small) < 2:
+        return
+    merged = merge_chunks([blob for _, blob in small])
+    conn.exec_driver_sql(
+        driver_sql(conn, "DELETE FROM fuzzy_posting WHERE token_key = ? AND chunk_id = ?"),
+        [(key, cid) for cid, _ in small],
+    )
+    _insert_chunks(conn, [(key, cid, blob) for cid, blob in merged])
+    conn.exec_driver_sql(
+        driver_sql(conn, "UPDATE fuzzy_token SET chunks = ? WHERE token_key = ?"),
+        (len(chunks) - len(small) + len(merged), key),
+    )
+
+
+# --- maintenance (called by the import service inside its transaction) -------------------
+
+
+# Postings of a transaction are buffered in memory and written at most every FLUSH_AT
+# postings and just before the transaction commits: a bulk import then writes one chunk
+# per token per ~100,000 units instead of one per 2,000-unit batch, with no merging.
+FLUSH_AT = 2_000_000
+
+
+class _Buffer:
+    """Postings not yet written: (token key << 16 | ntok) -> variant ids.
+
+    One composite integer per (token, length) keeps the hot loop to one dict probe.
+    """
+
+    __slots__ = ("ids", "size")
+
+    def __init__(self) -> None:
+        self.ids: dict[int, array] = {}
+        self.size = 0
+
+
+# Keyed by the Connection object, not `conn.info` (which outlives the transaction in
+# the pool): a rolled-back or discarded connection takes its buffer with it.
+_BUFFERS: WeakKeyDictionary[Connection, _Buffer] = WeakKeyDictionary()
+
+
+def _flush_before_commit(conn: Connection) -> None:
+    flush_index(conn)
+
+
+def _drop_buffer(conn: Connection) -> None:
+    _BUFFERS.pop(conn, None)
+
+
+def _buffer(conn: Connection) -> _Buffer:
+    buf = _BUFFERS.get(conn)
+    if buf is None:
+        buf = _BUFFERS[conn] = _Buffer()
+        if not event.contains(conn, "commit", _flush_before_commit):
+            # SQLAlchemy fires "commit" before the DBAPI commit, inside the transaction.
+            event.listen(conn, "commit", _flush_before_commit)
+            event.listen(conn, "rollback", _drop_buffer)
+    return buf
+
+
+def _buffer_rows(buf: _Buffer, rows: Iterable[Mapping[Any, Any]]) -> None:
+    """Tokenise and hash a batch of variants into the buffer (the import hot path)."""
+    ids_of = buf.ids
+    get = ids_of.get
+    scopes: dict[tuple[int, str], tuple[int, dict[str, int]]] = {}
+    crc32 = zlib.crc32
+    added = 0
+    for row in rows:
+        keys = token_keys(row["text"])
+        if not keys:
+            continue
+        scope = (row["memory_id"], row["lang_key"])
+        if scope not in scopes:
+            scopes[scope] = (key_seed(*scope), {})
+        seed, cache = scopes[scope]
+        # Shifted keys (token hash << 16) are cached, so the composite is one OR.
+        ntok = min(len(keys), NTOK_MAX)
+        vid = row["id"]
+        distinct = set(keys)
+        for k in distinct:
+            if k not in cache:
+                h = crc32(k.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
+                cache[k] = h << 16
+        for composite in [cache[k] | ntok for k in distinct]:
+            found = get(composite)
+            if found is None:
+                ids_of[composite] = array(_VID_TYPE, (vid,))
+            else:
+                found.append(vid)
+        added += len(distinct)
+    buf.size += added
 
 
 def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Add freshly inserted variants to the candidate index (filled in by issue 3)."""
-    return None
+    """Add freshly inserted variants to the candidate index (same transaction).
+
+    The postings reach the tables before the transaction commits (or earlier, every
+    FLUSH_AT postings); `flush_index` forces it for code that reads them back first.
+    """
+    buf = _buffer(conn)
+    _buffer_rows(buf, rows)
+    if buf.size >= FLUSH_AT:
+        flush_index(conn)
+
+
+def flush_index(conn: Connection) -> None:
+    """Write the postings buffered on this connection: one chunk per token key."""
+    buf = _BUFFERS.pop(conn, None)
+    if buf is None or not buf.ids:
+        return
+    chunks: list[tuple[int, int, bytes]] = []
+    counts: list[tuple[int, int, int]] = []
+    key = None
+    ntoks, vids = array("H"), array(_VID_TYPE)
+    # Sorted composites come key by key, each key's lengths ascending: chunk order.
+    for composite in sorted(buf.ids):
+        this_key, ntok = composite >> 16, composite & 0xFFFF
+        if this_key != key:
+            if key is not None:
+                chunks.append((key, vids[0], pack_entries(ntoks, vids)))
+                counts.append((key, len(vids), 1))
+            key, ntoks, vids = this_key, array("H"), array(_VID_TYPE)
+        part = buf.ids[composite]
+        vids.extend(part)
+        ntoks.extend(array("H", (ntok,)) * len(part))
+    if key is not None:
+        chunks.append((key, vids[0], pack_entries(ntoks, vids)))
+        counts.append((key, len(vids), 1))
+    _insert_chunks(conn, chunks)
+    _add_counts(conn, counts)
+    for merge_key in _keys_to_merge(conn, [c[0] for c in counts]):
+        _merge(conn, merge_key)
 
 
 def unindex_variants(conn: Connection, variant_ids: Iterable[int]) -> None:
-    """Remove variants from the candidate index (filled in by issue 3)."""
-    return None
+    """Remove variants from the candidate index; call before deleting or changing them."""
+    flush_index(conn)
+    ids = sorted(set(variant_ids))
+    gone: dict[int, set[int]] = defaultdict(set)  # key -> variant ids to drop
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        rows = (
+            conn.execute(
+                select(
+                    VariantRow.id, VariantRow.memory_id, VariantRow.lang_key, VariantRow.text
+                ).where(VariantRow.id.in_(chunk))
+            )
+            .mappings()
+            .all()
+        )
+        for key, pairs in _group(rows).items():
+            gone[key].update(v for _, v in pairs)
+    for key in sorted(gone):
+        drop = gone[key]
+        removed = 0
+        for cid, blob in _read_chunks(conn, key):
+            ntoks, vids = unpack_entries(blob)
+            kept = [(n, v) for n, v in zip(ntoks, vids, strict=True) if v not in drop]
+            if len(kept) == len(vids):
+                continue
+            removed += len(vids) - len(kept)
+            conn.exec_driver_sql(
+                driver_sql(conn, "DELETE FROM fuzzy_posting WHERE token_key = ? AND chunk_id = ?"),
+                (key, cid),
+            )
+            if kept:
+                _insert_chunks(conn, [(key, min(v for _, v in kept), _sorted_chunk(kept))])
+            else:
+                conn.exec_driver_sql(
+                    driver_sql(
+                        conn, "UPDATE fuzzy_token SET chunks = chunks - 1 WHERE token_key = ?"
+                    ),
+                    (key,),
+                )
+        if removed:
+            conn.exec_driver_sql(
+                driver_sql(conn, "UPDATE fuzzy_token SET df = df - ? WHERE token_key = ?"),
+                (removed, key),
+            )
+    if gone:
+        conn.exec_driver_sql("DELETE FROM fuzzy_token WHERE df <= 0")
+
+
+@dataclass
+class RebuildStats:
+    """What `rebuild` did, for the CLI to report."""
+
+    variants: int
+    postings: int
+    tokens: int
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "variants": self.variants,
+            "postings": self.postings,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def rebuild(
+    conn: Connection,
+    *,
+    progress: Callable[[int, int | None, str], None] | None = None,
+    chunk: int = 20000,
+) -> RebuildStats:
+    """Drop and rebuild the whole index from the variant table (recovery, tokenizer change).
+
+    Builds every key's postings in memory (6 bytes each) and writes one chunk per key.
+    """
+    conn.exec_driver_sql("DELETE FROM fuzzy_posting")
+    conn.exec_driver_sql("DELETE FROM fuzzy_token")
+    total = conn.execute(text("SELECT COUNT(*) FROM variant")).scalar_one()
+    done = 0
+    ntoks_of: dict[int, array] = {}
+    vids_of: dict[int, array] = {}
+    last_id = -1
+    while True:
+        rows = (
+            conn.execute(
+                select(VariantRow.id, VariantRow.memory_id, VariantRow.lang_key, VariantRow.text)
+                .where(VariantRow.id > last_id)
+                .order_by(VariantRow.id)
+                .limit(chunk)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            break
+        last_id = rows[-1]["id"]
+        for key, pairs in _group(rows).items():
+            if key not in ntoks_of:
+                ntoks_of[key], vids_of[key] = array("H"), array(_VID_TYPE)
+            ntoks_of[key].extend(n for n, _ in pairs)
+            vids_of[key].extend(v for _, v in pairs)
+        done += len(rows)
+        if progress:
+            progress(done, total, "reading variants")
+    postings = 0
+    batch: list[tuple[int, int, bytes]] = []
+    counts: list[tuple[int, int, int]] = []
+    for i, key in enumerate(sorted(ntoks_of)):
+        ntoks, vids = ntoks_of.pop(key), vids_of.pop(key)
+        postings += len(vids)
+        # Variants were read in id order, so a stable sort by ntok keeps ids ascending.
+        order = sorted(range(len(ntoks)), key=ntoks.__getitem__)
+        n_chunks = 0
+        for start in range(0, len(order), CHUNK_MAX):
+            part = order[start : start + CHUNK_MAX]
+            part_vids = array(_VID_TYPE, [vids[j] for j in part])
+            blob = pack_entries(array("H", [ntoks[j] for j in part]), part_vids)
+            batch.append((key, min(part_vids), blob))
+            n_chunks += 1
+        counts.append((key, len(vids), n_chunks))
+        if len(batch) >= 5000:
+            _insert_chunks(conn, batch)
+            _add_counts(conn, counts)
+            batch, counts = [], []
+            if progress:
+                progress(i, None, "writing index")
+    _insert_chunks(conn, batch)
+    _add_counts(conn, counts)
+    tokens = conn.execute(text("SELECT COUNT(*) FROM fuzzy_token")).scalar_one()
+    set_meta(conn, "tokenizer_version", str(TOKENIZER_VERSION))
+    return RebuildStats(variants=done, postings=postings, tokens=int(tokens))
+
+
+def set_meta(conn: Connection, name: str, value: str) -> None:
+    conn.exec_driver_sql(driver_sql(conn, "DELETE FROM fuzzy_index_meta WHERE name = ?"), (name,))
+    conn.exec_driver_sql(
+        driver_sql(conn, "INSERT INTO fuzzy_index_meta (name, value) VALUES (?, ?)"), (name, value)
+    )
+
+
+def get_meta(conn: Connection, name: str) -> str | None:
+    row = conn.exec_driver_sql(
+        driver_sql(conn, "SELECT value FROM fuzzy_index_meta WHERE name = ?"), (name,)
+    ).first()
+    return row[0] if row else None
+
+
+# --- candidate search --------------------------------------------------------------
+
+
+@dataclass
+class ProbePlan:
+    """Which query tokens to probe, and how many probed positions a candidate must hit."""
+
+    probes: list[tuple[int, int]]  # (token_key, weight = occurrences in the query)
+    covered: int  # total weight of the probed tokens
+    low: int  # candidate token-count window
+    high: int
+    query_len: int
+    min_score: int
+
+    def needed_hits(self, ntok: int) -> int:
+        """Pigeonhole: probed query positions a candidate of `ntok` tokens must contain."""
+        return self.covered - max_unmatched(self.query_len, ntok, self.min_score)
+
+
+# Probe cost model (microseconds, measured on SQLite): reading a chunk row and counting
+# its entries. Verifying a candidate (fetch its row, tokenise, edit distance) costs
+# ~20 us, so once the mandatory probes are known to reach many variants, probing more
+# tokens (which raises the pigeonhole bar) pays for itself.
+COST_PER_CHUNK_US = 3.0
+COST_PER_ENTRY_US = 0.05
+COST_PER_CANDIDATE_US = 20.0
+PROBE_BUDGET_US = 2500.0
+PROBE_BUDGET_MAX_US = 8000.0  # measured: more probing than this costs more than it saves
+
+
+def plan_probes(
+    keys: Sequence[int],
+    stats: Mapping[int, tuple[int, int]],
+    *,
+    min_score: int,
+    budget_us: float | None = None,
+) -> ProbePlan | None:
+    """Pick the query tokens to probe: the mandatory rarest ones, then more while cheap (pure).
+
+    `stats` maps token keys to (df, chunks); missing keys occur in no variant (free to
+    probe and they raise the pigeonhole bar). The extra-probe budget grows with the
+    candidates the mandatory probes may return (half their verification cost), unless
+    `budget_us` fixes it. Returns None for a query without tokens.
+    """
+    n = len(keys)
+    if n == 0:
+        return None
+    low, high = length_window(n, min_score)
+    low, high = max(low, 1), min(high, NTOK_MAX)
+    d_max = max_unmatched(n, n, min_score)  # the largest over the window (see there)
+    weights = Counter(keys)
+    ranked = sorted(weights, key=lambda k: (stats.get(k, (0, 0))[0], k))
+    probes: list[tuple[int, int]] = []
+    covered = reach = 0
+    cost = 0.0
+    budget = budget_us
+    for key in ranked:
+        df, chunks = stats.get(key, (0, 0))
+        step = chunks * COST_PER_CHUNK_US + df * COST_PER_ENTRY_US
+        if covered > d_max:
+            if budget is None:
+                budget = min(
+                    max(PROBE_BUDGET_US, 0.5 * COST_PER_CANDIDATE_US * reach), PROBE_BUDGET_MAX_US
+                )
+            if cost + step > budget:
+                break  # the bound is already safe; this token would cost more than it saves
+        probes.append((key, weights[key]))
+        covered += weights[key]
+        cost += step
+        if covered <= d_max + weights[key]:
+            reach += df  # variants the mandatory probes can return, at most
+    return ProbePlan(probes, covered, low, high, n, min_score)
+
+
+def fetch_stats(conn: Connection, keys: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(df, chunks) of token keys; keys absent from the result occur in no variant."""
+    unique = sorted(set(keys))
+    out: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(unique), 900):
+        chunk = unique[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            driver_sql(
+                conn,
+                f"SELECT token_key, df, chunks FROM fuzzy_token WHERE token_key IN ({marks})",
+            ),
+            tuple(chunk),
+        )
+        out.update((k, (d, c)) for k, d, c in rows)
+    return out
+
+
+def _length_groups(plan: ProbePlan) -> list[tuple[int, int, int]]:
+    """Split the length window where the allowed edit count changes: (lo, hi, needed hits)."""
+    groups: list[tuple[int, int, int]] = []
+    for m in range(plan.low, plan.high + 1):
+        need = plan.needed_hits(m)
+        if groups and groups[-1][2] == need:
+            groups[-1] = (groups[-1][0], m, need)
+        else:
+            groups.append((m, m, need))
+    return groups
+
+
+def find_candidates(conn: Connection, plan: ProbePlan) -> list[int]:
+    """Variant ids that can reach the plan's min_score (a superset; rescore them)."""
+    weight = dict(plan.probes)
+    if not weight:
+        return []
+    groups = _length_groups(plan)
+    # Collect each length group's hits in one flat array (C-speed slice copies) and
+    # count once at the end: a Counter.update per chunk costs more than the chunk.
+    found: list[array] = [array(_VID_TYPE) for _ in groups]
+    keys = sorted(weight)
+    marks = ",".join("?" * len(keys))
+    # The raw DBAPI cursor: hundreds of small rows per query, where SQLAlchemy's
+    # per-row result processing would cost as much as the work itself.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            driver_sql(
+                conn, f"SELECT token_key, entries FROM fuzzy_posting WHERE token_key IN ({marks})"
+            ),
+            tuple(keys),
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    for key, blob in rows:
+        ntoks, vids = unpack_entries(bytes(blob))
+        start = bisect_left(ntoks, plan.low)
+        if start == len(ntoks) or ntoks[start] > plan.high:
+            continue
+        w = weight[key]
+        for (_lo, hi, _need), bucket in zip(groups, found, strict=True):
+            end = bisect_right(ntoks, hi, start)
+            if end > start:
+                window = vids[start:end]
+                for _ in range(w):
+                    bucket.extend(window)
+            start = end
+    out: list[int] = []
+    for (_lo, _hi, need), bucket in zip(groups, found, strict=True):
+        if need <= 1:
+            out.extend(set(bucket))
+        else:
+            out.extend(vid for vid, h in Counter(bucket).items() if h >= need)
+    return out
