@@ -66,6 +66,13 @@ def pretranslate_command(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Attach no glossary terms.")
     ] = False,
+    analysis_floor: Annotated[
+        int,
+        typer.Option(
+            help="Lowest score looked up for the report (50 fills the 50-74 band; set it to "
+            "--min-score for a faster run without that band)."
+        ),
+    ] = 50,
     mt_fill: Annotated[
         str,
         typer.Option(help="Unmatched segments: 'none' (empty target) or 'source' (copy it)."),
@@ -83,14 +90,10 @@ def pretranslate_command(
 ) -> None:
     """Pre-translate articles from the memory into bilingual files, with an analysis.
 
-    Every segment is looked up; the best match at or above --min-score fills the target
-    (in-context and 100% ready to confirm, fuzzy ones to review), repetitions are
-    propagated, glossary terms are attached. The analysis counts segments, words and
-    characters per match band, as CAT tools do.
+    Every segment is looked up; the best match at or above --min-score fills the target (in-context and 100% ready to confirm, fuzzy ones to review), repetitions are propagated, glossary terms are attached. The analysis counts segments, words and characters per match band, as CAT tools do.
 
-    Example: tm pretranslate examples/articles/recurrence-symptoms.en.txt --from en --to es
-    --memory oncology --glossary oncology --report analysis.html
-    """
+    Example: tm pretranslate article.en.txt --from en --to es --memory oncology --report analysis.html
+    """  # noqa: E501  (Typer shows docstring lines as they are: one line per paragraph)
     store = open_store(db)
     with progress_bar("pre-translating", quiet=quiet or json_out) as progress:
         result = service.pretranslate(
@@ -109,6 +112,7 @@ def pretranslate_command(
             glossary=glossary or None,
             use_glossary=not no_glossary,
             mt_fill=mt_fill,
+            analysis_floor=analysis_floor,
             progress=progress,
         )
     if json_out:
@@ -139,7 +143,7 @@ def build_target_command(
 
     Segments without a translation keep their source text (and are counted).
 
-    Example: tm build-target recurrence-symptoms.en.txt.es.xlf recurrence-symptoms.es.txt
+    Example: tm build-target article.en.txt.es.xlf article.es.txt
     """
     result = service.build_target(bilingual, out)
     if json_out:

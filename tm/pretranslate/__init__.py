@@ -1,0 +1,1 @@
+"""Pre-translation of articles: records, bilingual writers, analysis report."""
