@@ -229,19 +229,29 @@ class UnitWriter:
             return
         cols = list(rows[0])
         sqlite = self.conn.dialect.name == "sqlite"
-        mark = "?" if sqlite else "%s"
         convert = [_converter(table.c[c].type, sqlite=sqlite) for c in cols]
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
-        )
         getter = operator.itemgetter(*cols)
         converted = [(i, conv) for i, conv in enumerate(convert) if conv is not None]
-        params: list[Any] = []
+        params: list[tuple[Any, ...]] = []
         for row in rows:
             values = list(getter(row))
             for i, conv in converted:
                 values[i] = conv(values[i])
             params.append(tuple(values))
+        if self.conn.dialect.driver == "psycopg":
+            # COPY is PostgreSQL's bulk path: several times faster than pipelined INSERTs.
+            dbapi_conn: Any = self.conn.connection.driver_connection
+            with (
+                dbapi_conn.cursor() as cur,
+                cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy,
+            ):
+                for values in params:
+                    copy.write_row(values)
+            return
+        mark = "?" if sqlite else "%s"
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+        )
         self.conn.exec_driver_sql(sql, params)
 
     def _reserve_ids(self, table: Table, n: int) -> list[int]:
