@@ -30,7 +30,6 @@ hide one: the service checks every candidate against its text.
 
 from __future__ import annotations
 
-import struct
 import sys
 import zlib
 from array import array
@@ -126,16 +125,6 @@ def unpack_entries(blob: bytes) -> tuple[array, array]:
         ntoks.byteswap()
         vids.byteswap()
     return ntoks, vids
-
-
-_SINGLE = struct.Struct("<HI")
-
-
-def _sorted_chunk(pairs: list[tuple[int, int]]) -> bytes:
-    if len(pairs) == 1:  # most keys of a batch: rare words
-        return _SINGLE.pack(*pairs[0])
-    pairs.sort()
-    return pack_entries(array("H", [p[0] for p in pairs]), array(_VID_TYPE, [p[1] for p in pairs]))
 
 
 def _group(rows: Iterable[Mapping[Any, Any]]) -> dict[int, list[tuple[int, int]]]:
@@ -395,12 +384,17 @@ def flush_index(conn: Connection) -> None:
 
 
 def unindex_variants(conn: Connection, variant_ids: Iterable[int]) -> None:
-    """Remove variants from the candidate index; call before deleting or changing them."""
+    """Remove variants from the candidate index; call before deleting or changing them.
+
+    Memory stays proportional to the ids and their distinct tokens, not to their
+    postings, so deleting a whole memory of a million units is fine.
+    """
     flush_index(conn)
-    ids = sorted(set(variant_ids))
-    gone: dict[int, set[int]] = defaultdict(set)  # key -> variant ids to drop
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    drop = set(variant_ids)
+    ordered = sorted(drop)
+    keys: set[int] = set()
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
         rows = (
             conn.execute(
                 select(
@@ -410,23 +404,23 @@ def unindex_variants(conn: Connection, variant_ids: Iterable[int]) -> None:
             .mappings()
             .all()
         )
-        for key, pairs in _group(rows).items():
-            gone[key].update(v for _, v in pairs)
-    for key in sorted(gone):
-        drop = gone[key]
+        keys.update(_group(rows))
+    for key in sorted(keys):
         removed = 0
         for cid, blob in _read_chunks(conn, key):
             ntoks, vids = unpack_entries(blob)
-            kept = [(n, v) for n, v in zip(ntoks, vids, strict=True) if v not in drop]
-            if len(kept) == len(vids):
+            keep = [i for i, v in enumerate(vids) if v not in drop]
+            if len(keep) == len(vids):
                 continue
-            removed += len(vids) - len(kept)
+            removed += len(vids) - len(keep)
             conn.exec_driver_sql(
                 driver_sql(conn, "DELETE FROM fuzzy_posting WHERE token_key = ? AND chunk_id = ?"),
                 (key, cid),
             )
-            if kept:
-                _insert_chunks(conn, [(key, min(v for _, v in kept), _sorted_chunk(kept))])
+            if keep:
+                kept_vids = array(_VID_TYPE, [vids[i] for i in keep])
+                blob = pack_entries(array("H", [ntoks[i] for i in keep]), kept_vids)
+                _insert_chunks(conn, [(key, kept_vids[0], blob)])
             else:
                 conn.exec_driver_sql(
                     driver_sql(
@@ -439,7 +433,7 @@ def unindex_variants(conn: Connection, variant_ids: Iterable[int]) -> None:
                 driver_sql(conn, "UPDATE fuzzy_token SET df = df - ? WHERE token_key = ?"),
                 (removed, key),
             )
-    if gone:
+    if keys:
         conn.exec_driver_sql("DELETE FROM fuzzy_token WHERE df <= 0")
 
 
@@ -621,17 +615,28 @@ def fetch_stats(conn: Connection, keys: Iterable[int]) -> dict[int, tuple[int, i
     """(df, chunks) of token keys; keys absent from the result occur in no variant."""
     unique = sorted(set(keys))
     out: dict[int, tuple[int, int]] = {}
-    for start in range(0, len(unique), 900):
-        chunk = unique[start : start + 900]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.exec_driver_sql(
-            driver_sql(
-                conn,
+    if conn.dialect.name == "postgresql":
+        # One array parameter, binary results: one plan shape, no text parsing.
+        with conn.connection.driver_connection.cursor() as pg_cursor:  # type: ignore[union-attr]
+            pg_cursor.execute(
+                "SELECT token_key, df, chunks FROM fuzzy_token WHERE token_key = ANY(%s)",
+                (unique,),
+                binary=True,
+            )
+            out.update((k, (d, c)) for k, d, c in pg_cursor.fetchall())
+        return out
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(unique), 900):
+            chunk = unique[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            cursor.execute(
                 f"SELECT token_key, df, chunks FROM fuzzy_token WHERE token_key IN ({marks})",
-            ),
-            tuple(chunk),
-        )
-        out.update((k, (d, c)) for k, d, c in rows)
+                tuple(chunk),
+            )
+            out.update((k, (d, c)) for k, d, c in cursor.fetchall())
+    finally:
+        cursor.close()
     return out
 
 
@@ -653,41 +658,90 @@ def find_candidates(conn: Connection, plan: ProbePlan) -> list[int]:
     if not weight:
         return []
     groups = _length_groups(plan)
-    # Collect each length group's hits in one flat array (C-speed slice copies) and
-    # count once at the end: a Counter.update per chunk costs more than the chunk.
-    found: list[array] = [array(_VID_TYPE) for _ in groups]
     keys = sorted(weight)
-    marks = ",".join("?" * len(keys))
     # The raw DBAPI cursor: hundreds of small rows per query, where SQLAlchemy's
     # per-row result processing would cost as much as the work itself.
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(
-            driver_sql(
-                conn, f"SELECT token_key, entries FROM fuzzy_posting WHERE token_key IN ({marks})"
-            ),
-            tuple(keys),
-        )
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    if conn.dialect.name == "postgresql":
+        pg_cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with pg_cursor:
+            # Binary results: bytea as raw bytes, not hex text (3x faster here).
+            pg_cursor.execute(
+                "SELECT token_key, entries FROM fuzzy_posting WHERE token_key = ANY(%s)",
+                (keys,),
+                binary=True,
+            )
+            rows = pg_cursor.fetchall()
+    else:
+        cursor = conn.connection.cursor()
+        try:
+            marks = ",".join("?" * len(keys))
+            cursor.execute(
+                f"SELECT token_key, entries FROM fuzzy_posting WHERE token_key IN ({marks})",
+                tuple(keys),
+            )
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    # Each length group's windows per probed key, as flat arrays (C-speed slice copies).
+    windows: list[dict[int, array]] = [{} for _ in groups]
     for key, blob in rows:
         ntoks, vids = unpack_entries(bytes(blob))
         start = bisect_left(ntoks, plan.low)
         if start == len(ntoks) or ntoks[start] > plan.high:
             continue
-        w = weight[key]
-        for (_lo, hi, _need), bucket in zip(groups, found, strict=True):
+        for (_lo, hi, _need), per_key in zip(groups, windows, strict=True):
             end = bisect_right(ntoks, hi, start)
             if end > start:
-                window = vids[start:end]
-                for _ in range(w):
-                    bucket.extend(window)
+                if key in per_key:
+                    per_key[key].extend(vids[start:end])
+                else:
+                    per_key[key] = vids[start:end]
             start = end
+    order = [key for key, _w in plan.probes]  # rarest first
     out: list[int] = []
-    for (_lo, _hi, need), bucket in zip(groups, found, strict=True):
-        if need <= 1:
-            out.extend(set(bucket))
-        else:
-            out.extend(vid for vid, h in Counter(bucket).items() if h >= need)
+    for (_lo, _hi, need), per_key in zip(groups, windows, strict=True):
+        out.extend(_count_hits(order, weight, per_key, need, plan.covered))
     return out
+
+
+def _count_hits(
+    order: Sequence[int],
+    weight: Mapping[int, int],
+    per_key: Mapping[int, array],
+    need: int,
+    covered: int,
+) -> Iterable[int]:
+    """Ids hit by probed tokens worth at least `need` positions.
+
+    A qualifying id must be hit by one of the rarest tokens worth `covered - need + 1`
+    positions (otherwise it misses too many), so only those tokens' lists are counted
+    in full; the frequent rest are only intersected with that candidate set.
+    """
+    if need <= 1:
+        every: set[int] = set()
+        for ids in per_key.values():
+            every.update(ids)
+        return every
+    budget, split = covered - need + 1, len(order)
+    for i, key in enumerate(order):
+        budget -= weight[key]
+        if budget <= 0:
+            split = i + 1
+            break
+    bucket = array(_VID_TYPE)
+    for key in order[:split]:
+        prefix_ids = per_key.get(key)
+        if prefix_ids is not None:
+            for _ in range(weight[key]):
+                bucket.extend(prefix_ids)
+    hits = Counter(bucket)
+    if split < len(order) and hits:
+        pool = set(hits)
+        for key in order[split:]:
+            rest_ids = per_key.get(key)
+            if rest_ids is None:
+                continue
+            w = weight[key]
+            for vid in pool.intersection(rest_ids):
+                hits[vid] += w
+    return [vid for vid, h in hits.items() if h >= need]

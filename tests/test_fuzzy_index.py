@@ -1,0 +1,275 @@
+"""The candidate index finds every match an exhaustive scan finds, on both backends."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tm.match import Candidate, max_unmatched, rank_matches, score_bound
+from tm.models import Unit, Variant
+from tm.normalize import token_keys
+from tm.services.lookup import lookup, rebuild_index
+from tm.services.memory import delete_memory, import_units
+from tm.store import Store
+from tm.store import fuzzy_index as fx
+
+WORDS = [
+    "the",
+    "patient",
+    "received",
+    "adjuvant",
+    "chemotherapy",
+    "after",
+    "surgery",
+    "tumour",
+    "cells",
+    "breast",
+    "cancer",
+    "risk",
+    "of",
+    "recurrence",
+    "is",
+    "reduced",
+    "by",
+    "endocrine",
+    "therapy",
+    "tamoxifen",
+    "aromatase",
+    "inhibitors",
+    "are",
+    "used",
+    "in",
+    "postmenopausal",
+    "women",
+    "radiation",
+    "therapy",
+    "targets",
+    "the",
+    "whole",
+    "breast",
+    "lymph",
+    "nodes",
+    "were",
+    "removed",
+]
+
+
+def _sentence(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 14)))
+
+
+def _edit(sentence: str, rng: random.Random) -> str:
+    words = sentence.split()
+    for _ in range(rng.randint(0, 2)):
+        i = rng.randrange(len(words))
+        op = rng.random()
+        if op < 0.4:
+            words[i] = rng.choice(WORDS)
+        elif op < 0.7 and len(words) > 1:
+            del words[i]
+        else:
+            words.insert(i, rng.choice(WORDS))
+    if rng.random() < 0.2:
+        words[0] = words[0].capitalize()
+    return " ".join(words) + rng.choice(["", ".", "?"])
+
+
+def _units(sources: list[str]) -> list[Unit]:
+    return [
+        Unit([Variant("en", s), Variant("es", f"ES {i}")], source_lang="en")
+        for i, s in enumerate(sources)
+    ]
+
+
+def _count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+@pytest.mark.parametrize("min_score", [50, 75, 90])
+def test_lookup_finds_the_exhaustive_best(any_store: Store, min_score: int) -> None:
+    rng = random.Random(min_score)
+    sources = list(dict.fromkeys(_sentence(rng) for _ in range(400)))
+    import_units(any_store, _units(sources), memory="onco")
+    keys = [token_keys(s) for s in sources]
+    checked = 0
+    for _ in range(60):
+        query = _edit(rng.choice(sources), rng) if rng.random() < 0.8 else _sentence(rng)
+        # Exhaustive: every stored source that the masked bound lets through, scored.
+        q_keys = token_keys(query)
+        every = [
+            Candidate(s, f"ES {i}", unit_id=i)
+            for i, s in enumerate(sources)
+            if score_bound(q_keys, keys[i]) >= min_score
+        ]
+        truth = rank_matches(query, every, min_score=min_score, limit=1)
+        got = lookup(any_store, query, source_lang="en", target_lang="es", min_score=min_score)
+        if truth:
+            checked += 1
+            assert got, f"index missed {truth[0].source_text!r} for {query!r}"
+            assert got[0].score == truth[0].score, query
+        else:
+            assert got == []
+    assert checked > 20
+
+
+def test_index_rows_follow_imports_and_deletes(any_store: Store) -> None:
+    import_units(any_store, _units(["Delete the file.", "Open the file."]), memory="a")
+    import_units(any_store, _units(["Close the window."]), memory="b")
+    assert _count(any_store, "fuzzy_token") > 0
+    before = _count(any_store, "fuzzy_posting")
+    delete_memory(any_store, "b")
+    assert _count(any_store, "fuzzy_posting") < before
+    hits = lookup(any_store, "Close the window.", source_lang="en", target_lang="es")
+    assert hits == []
+    delete_memory(any_store, "a")
+    assert _count(any_store, "fuzzy_posting") == 0
+    assert _count(any_store, "fuzzy_token") == 0
+
+
+def test_unindexed_variants_are_not_found(any_store: Store) -> None:
+    import_units(any_store, _units(["Remove the selected lymph nodes"]), memory="m")
+    query = "Remove the selected lymph node"
+    assert lookup(any_store, query, source_lang="en", target_lang="es")
+    with any_store.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM variant"))]
+        fx.unindex_variants(conn, ids)
+    assert lookup(any_store, query, source_lang="en", target_lang="es") == []
+    stats = rebuild_index(any_store)
+    assert stats.variants == 2
+    assert lookup(any_store, query, source_lang="en", target_lang="es")
+
+
+def test_rebuild_reproduces_the_incremental_index(any_store: Store) -> None:
+    rng = random.Random(3)
+    sources = list(dict.fromkeys(_sentence(rng) for _ in range(200)))
+    import_units(any_store, _units(sources[:100]), memory="m")
+    import_units(any_store, _units(sources[100:]), memory="m")
+    queries = [_edit(rng.choice(sources), rng) for _ in range(30)]
+
+    def results() -> list[list[tuple[int, str]]]:
+        return [
+            [
+                (m.score, m.source_text)
+                for m in lookup(any_store, q, source_lang="en", target_lang="es")
+            ]
+            for q in queries
+        ]
+
+    incremental = results()
+    with any_store.engine.connect() as conn:
+        df_before: dict[int, int] = dict(
+            conn.execute(text("SELECT token_key, df FROM fuzzy_token")).all()
+        )
+    rebuild_index(any_store)
+    with any_store.engine.connect() as conn:
+        df_after: dict[int, int] = dict(
+            conn.execute(text("SELECT token_key, df FROM fuzzy_token")).all()
+        )
+    assert df_after == df_before
+    assert results() == incremental
+
+
+def test_many_small_imports_get_merged(any_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fx, "MERGE_AT", 3)
+    for i in range(7):
+        import_units(any_store, _units([f"Patient {i} received chemotherapy"]), memory="m")
+    with any_store.engine.connect() as conn:
+        chunks = conn.execute(text("SELECT MAX(chunks), MAX(df) FROM fuzzy_token")).one()
+    assert chunks[1] == 7 and chunks[0] < 3
+    got = lookup(
+        any_store, "Patient 9 received chemotherapy", source_lang="en", target_lang="es", limit=10
+    )
+    assert len(got) == 7
+
+
+@pytest.mark.parametrize("query_len", [1, 3, 12, 60])
+@pytest.mark.parametrize("min_score", [50, 75, 95])
+def test_plan_probes_covers_the_edit_bound(query_len: int, min_score: int) -> None:
+    keys = list(range(query_len))
+    stats = {k: (1000 * (k + 1), 10) for k in keys}  # every token costs something
+    plan = fx.plan_probes(keys, stats, min_score=min_score)
+    assert plan is not None
+    # Sound: a candidate missing every probed token would need more edits than allowed.
+    assert plan.covered > max(
+        max_unmatched(query_len, m, min_score) for m in range(plan.low, plan.high + 1)
+    )
+    # The rarest tokens are the ones probed.
+    assert [k for k, _ in plan.probes] == keys[: len(plan.probes)]
+
+
+def test_plan_probes_stops_before_expensive_tokens() -> None:
+    keys = list(range(20))
+    stats = {k: (10 if k < 8 else 1_000_000, 1 if k < 8 else 500) for k in keys}
+    plan = fx.plan_probes(keys, stats, min_score=75)
+    assert plan is not None
+    assert {k for k, _ in plan.probes} == set(range(8))
+    assert fx.plan_probes([], stats, min_score=75) is None
+
+
+def test_chunk_encoding_round_trips() -> None:
+    from array import array
+
+    ntoks, vids = array("H", [1, 3, 3, 65535]), array("I", [7, 2, 9, 4_000_000_000])
+    back = fx.unpack_entries(fx.pack_entries(ntoks, vids))
+    assert (list(back[0]), list(back[1])) == (list(ntoks), list(vids))
+
+
+def test_merging_chunks_keeps_every_entry_in_length_order() -> None:
+    from array import array
+
+    rng = random.Random(5)
+    chunks, every = [], []
+    for c in range(6):
+        pairs = sorted((rng.randint(1, 30), c * 1000 + i) for i in range(rng.randint(1, 50)))
+        every.extend(pairs)
+        ntoks = array("H", [n for n, _ in pairs])
+        vids = array("I", [v for _, v in pairs])
+        chunks.append(fx.pack_entries(ntoks, vids))
+    [(chunk_id, blob)] = fx.merge_chunks(chunks)
+    ntoks, vids = fx.unpack_entries(blob)
+    assert list(ntoks) == sorted(ntoks)
+    assert sorted(zip(ntoks, vids, strict=True)) == sorted(every)
+    assert chunk_id == vids[0]
+
+
+def test_a_failed_import_leaves_no_postings_behind(any_store: Store) -> None:
+    def broken() -> Iterator[Unit]:
+        yield from _units(["Adjuvant chemotherapy was given."])
+        raise RuntimeError("unreadable unit")
+
+    with pytest.raises(RuntimeError):
+        import_units(any_store, broken(), memory="m")
+    assert _count(any_store, "fuzzy_posting") == 0
+    # The next import on the same pooled connection writes only its own postings.
+    import_units(any_store, _units(["Radiotherapy followed surgery."]), memory="m")
+    with any_store.engine.connect() as conn:
+        total_df = conn.execute(text("SELECT SUM(df) FROM fuzzy_token")).scalar_one()
+    assert total_df == len(["Radiotherapy", "followed", "surgery"]) + len(["es", "0"])
+    assert (
+        lookup(any_store, "Adjuvant chemotherapy was given.", source_lang="en", target_lang="es")
+        == []
+    )
+
+
+def test_unindexing_some_variants_keeps_the_others(any_store: Store) -> None:
+    import_units(
+        any_store,
+        _units(["Remove the left lymph nodes", "Remove the right lymph nodes"]),
+        memory="m",
+    )
+    total = "SELECT SUM(df) FROM fuzzy_token"
+    with any_store.engine.begin() as conn:
+        before = conn.execute(text(total)).scalar_one()
+        left = conn.execute(
+            text("SELECT id FROM variant WHERE text = 'Remove the left lymph nodes'")
+        ).scalar_one()
+        fx.unindex_variants(conn, [left])
+    got = lookup(any_store, "Remove the lymph nodes", source_lang="en", target_lang="es", limit=5)
+    assert [m.source_text for m in got] == ["Remove the right lymph nodes"]
+    with any_store.engine.connect() as conn:
+        after = conn.execute(text(total)).scalar_one()
+    assert before - after == 5  # remove, the, left, lymph, nodes

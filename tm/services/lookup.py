@@ -1,0 +1,425 @@
+"""Lookup use case: find, score and rank translation-memory matches for segments.
+
+Two stages, as in Weblate: the store's candidate index (tm/store/fuzzy_index.py)
+returns every variant that *can* reach the minimum score, and the pure scorer
+(tm/match.py) rescores and ranks them. `lookup_batch` shares the database round trips
+of many segments (document pre-translation), so it costs less per segment than
+`lookup`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import Connection
+
+from tm.errors import NotFoundError, TMError, UsageError
+from tm.langs import match_key, normalize_tag
+from tm.match import (
+    DEFAULT_BANDS,
+    Bands,
+    Candidate,
+    LookupContext,
+    Match,
+    find_repetitions,
+    length_window,
+    max_distance,
+    rank_matches,
+)
+from tm.models import InlineCode
+from tm.normalize import TOKENIZER_VERSION, Analysis, analyze, exact_hash, token_keys
+from tm.store import Store
+from tm.store import fuzzy_index as fx
+from tm.store.units import codes_from_json
+
+ProgressCallback = Callable[[int, int | None, str], None]
+
+__all__ = [
+    "LookupContext",
+    "Query",
+    "RebuildStats",
+    "lookup",
+    "lookup_batch",
+    "rebuild_index",
+]
+
+RebuildStats = fx.RebuildStats
+
+
+@dataclass
+class Query:
+    """One segment to look up, with what we know of where it stands in its document."""
+
+    text: str
+    codes: tuple[InlineCode, ...] = ()
+    prev_text: str | None = None
+    next_text: str | None = None
+    context_key: str | None = None
+
+    @property
+    def context(self) -> LookupContext | None:
+        if self.prev_text is None and self.next_text is None and self.context_key is None:
+            return None
+        return LookupContext(self.prev_text, self.next_text, self.context_key)
+
+
+def _check_options(min_score: int, limit: int) -> None:
+    if not 0 <= min_score <= 101:
+        raise UsageError(f"--min-score must be between 0 and 101, not {min_score}")
+    if limit < 1:
+        raise UsageError(f"--limit must be at least 1, not {limit}")
+
+
+def _memories(conn: Connection, memory: str | None) -> dict[int, str]:
+    """Memory ids and names to search; also refuses an index built by another tokenizer."""
+    sql = (
+        "SELECT m.id, m.name, (SELECT value FROM fuzzy_index_meta "
+        "WHERE name = 'tokenizer_version') FROM memory m"
+    )
+    rows = _rows(conn, sql + " WHERE m.name = ?", (memory,)) if memory else _rows(conn, sql, ())
+    if memory is not None and not rows:
+        raise NotFoundError(f"no memory named {memory!r} (see `tm memory list`)")
+    if rows and rows[0][2] is not None and rows[0][2] != str(TOKENIZER_VERSION):
+        raise TMError(
+            "the fuzzy index was built for another tokenizer version; run `tm index rebuild` once"
+        )
+    return {mid: name for mid, name, _version in rows}
+
+
+@dataclass
+class _Pending:
+    """Work for one distinct query during a batch."""
+
+    query: Query
+    analysis: Analysis
+    variant_ids: set[int] = field(default_factory=set)
+    floor: int = 0  # the score a fuzzy candidate must reach to matter
+
+
+def _read_connection(store: Store) -> Connection:
+    """A connection for lookups. On PostgreSQL in autocommit: a lookup only reads, and
+    skipping BEGIN and ROLLBACK saves two of its six round trips (stale reads are
+    harmless, candidates are checked against their rows)."""
+    conn = store.engine.connect()
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn
+
+
+def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run driver SQL on the raw DBAPI cursor: lookups are many small queries, and
+    building SQLAlchemy statements costs more than running them here."""
+    if conn.dialect.name == "postgresql":
+        # psycopg's binary results skip text parsing of ids, hashes and timestamps.
+        with conn.connection.driver_connection.cursor() as pg_cursor:  # type: ignore[union-attr]
+            pg_cursor.execute(fx.driver_sql(conn, sql), tuple(params), binary=True)
+            return list(pg_cursor.fetchall())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, tuple(params))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _json(value: Any) -> Any:
+    """JSON columns arrive as text from SQLite and decoded from psycopg."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _when(value: Any) -> datetime | None:
+    """DateTime columns arrive as ISO text from SQLite and as datetime from psycopg."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+class _Row(NamedTuple):
+    """A stored source variant joined with its unit and the unit's target variant."""
+
+    id: int
+    unit_id: int
+    memory_id: int
+    lang_key: str
+    text: str
+    codes: Any
+    prev_text: str | None
+    next_text: str | None
+    text_hash: int
+    status: str
+    origin_file: str | None
+    document: str | None
+    context_key: str | None
+    created_at: Any
+    created_by: str | None
+    changed_at: Any
+    changed_by: str | None
+    target_id: int
+    target_lang: str
+    target_text: str
+    target_codes: Any
+
+
+# One round trip gives everything ranking needs; units without a variant in the target
+# language drop out in the join (they cannot answer the query).
+_ROW_SQL = (
+    "SELECT s.id, s.unit_id, s.memory_id, s.lang_key, s.text, s.codes, s.prev_text, "
+    "s.next_text, s.text_hash, u.status, u.origin_file, u.document, u.context_key, "
+    "u.created_at, u.created_by, u.changed_at, u.changed_by, t.id, t.lang, t.text, t.codes "
+    "FROM variant s JOIN unit u ON u.id = s.unit_id "
+    "JOIN variant t ON t.unit_id = s.unit_id AND t.lang_key = ? WHERE "
+)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _collect(rows: Iterable[tuple[Any, ...]], target_tag: str, out: dict[int, _Row]) -> None:
+    """Keep one row per source variant: the target in exactly the asked tag, else the first."""
+    for r in rows:
+        row = _Row(*r)
+        have = out.get(row.id)
+        if (
+            have is None
+            or (have.target_lang != target_tag and row.target_lang == target_tag)
+            or (have.target_lang == row.target_lang and row.target_id < have.target_id)
+        ):
+            out[row.id] = row
+
+
+def _exact_rows(
+    conn: Connection,
+    hashes: Sequence[int],
+    memory_ids: Sequence[int],
+    lang_key: str,
+    target_key: str,
+    target_tag: str,
+) -> dict[int, _Row]:
+    out: dict[int, _Row] = {}
+    for chunk in _chunks(sorted(set(hashes))):
+        sql = (
+            _ROW_SQL + f"s.memory_id IN ({_marks(len(memory_ids))}) AND s.lang_key = ? "
+            f"AND s.text_hash IN ({_marks(len(chunk))})"
+        )
+        params = [target_key, *memory_ids, lang_key, *chunk]
+        _collect(_rows(conn, sql, params), target_tag, out)
+    return out
+
+
+def _rows_by_id(
+    conn: Connection, ids: Iterable[int], target_key: str, target_tag: str
+) -> dict[int, _Row]:
+    out: dict[int, _Row] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        sql = _ROW_SQL + f"s.id IN ({_marks(len(chunk))})"
+        _collect(_rows(conn, sql, [target_key, *chunk]), target_tag, out)
+    return out
+
+
+def lookup(
+    store: Store,
+    text: str,
+    *,
+    source_lang: str,
+    target_lang: str,
+    memory: str | None = None,
+    min_score: int = 75,
+    limit: int = 5,
+    context: LookupContext | None = None,
+    codes: Sequence[InlineCode] = (),
+    bands: Bands = DEFAULT_BANDS,
+) -> list[Match]:
+    """Ranked matches for one segment (best first), at least `min_score` each."""
+    query = Query(
+        text,
+        tuple(codes),
+        context.prev_text if context else None,
+        context.next_text if context else None,
+        context.context_key if context else None,
+    )
+    return lookup_batch(
+        store,
+        [query],
+        source_lang=source_lang,
+        target_lang=target_lang,
+        memory=memory,
+        min_score=min_score,
+        limit=limit,
+        bands=bands,
+    )[0]
+
+
+def lookup_batch(
+    store: Store,
+    queries: Sequence[Query],
+    *,
+    source_lang: str,
+    target_lang: str,
+    memory: str | None = None,
+    min_score: int = 75,
+    limit: int = 1,
+    progress: ProgressCallback | None = None,
+    bands: Bands = DEFAULT_BANDS,
+) -> list[list[Match]]:
+    """Matches for many segments of one document, sharing the database work.
+
+    Repeated segments are looked up once; their matches carry `repetition_of`, the
+    index of the first occurrence.
+    """
+    _check_options(min_score, limit)
+    source_key, target_key = match_key(source_lang), match_key(target_lang)
+    target_tag = normalize_tag(target_lang)
+    repeats = find_repetitions([q.text for q in queries])
+    # Identical queries (text and context) are computed once.
+    distinct: dict[tuple[Any, ...], _Pending] = {}
+    slot_of: list[tuple[Any, ...]] = []
+    for q in queries:
+        key = (q.text, q.codes, q.prev_text, q.next_text, q.context_key)
+        if key not in distinct:
+            distinct[key] = _Pending(q, analyze(q.text), floor=min_score)
+        slot_of.append(key)
+    pending = list(distinct.values())
+    results: dict[tuple[Any, ...], list[Match]] = {}
+    with _read_connection(store) as conn:
+        memories = _memories(conn, memory)
+        if not memories:
+            return [[] for _ in queries]
+        memory_ids = sorted(memories)
+        # Stage 1: exact matches through the exact-hash index, for every query at once.
+        hash_of = {id(p): exact_hash(p.query.text) for p in pending}
+        rows = _exact_rows(
+            conn, list(hash_of.values()), memory_ids, source_key, target_key, target_tag
+        )
+        by_hash: dict[int, list[int]] = {}
+        for row in rows.values():
+            by_hash.setdefault(row.text_hash, []).append(row.id)
+        for p in pending:
+            p.variant_ids.update(by_hash.get(hash_of[id(p)], ()))
+            if not p.variant_ids:
+                continue
+            early = _rank(p, rows, memories, min_score, limit, bands)
+            if len(early) >= limit:
+                # No fuzzy match can score 100, and ties with the limit-th score still
+                # matter (status breaks them): search only for scores >= that one.
+                p.floor = max(min_score, early[-1].score)
+        # Stage 2: fuzzy candidates from the posting index.
+        todo = [p for p in pending if p.floor < 100 and p.analysis.tokens]
+        seeds = [fx.key_seed(m, source_key) for m in memory_ids]
+        hashed: dict[int, list[list[int]]] = {}
+        all_hashes: list[int] = []
+        for p in todo:
+            keys = p.analysis.keys
+            per_memory = [[fx.token_hash(seed, k) for k in keys] for seed in seeds]
+            hashed[id(p)] = per_memory
+            for hashes in per_memory:
+                all_hashes.extend(hashes)
+        stats = fx.fetch_stats(conn, all_hashes) if all_hashes else {}
+        for done, p in enumerate(todo, 1):
+            for hashes in hashed[id(p)]:
+                plan = fx.plan_probes(hashes, stats, min_score=p.floor)
+                if plan is not None:
+                    p.variant_ids.update(fx.find_candidates(conn, plan))
+            if progress and done % 50 == 0:
+                progress(done, len(todo), "searching")
+        missing = {v for p in todo for v in p.variant_ids if v not in rows}
+        rows.update(_rows_by_id(conn, missing, target_key, target_tag))
+    # Verify candidates on their masked keys (cheap) before the full score.
+    keys_of: dict[int, list[str]] = {}
+    for p in todo:
+        keep = set()
+        q_keys = p.analysis.keys
+        n = len(q_keys)
+        low, high = length_window(n, p.floor)
+        for vid in p.variant_ids:
+            found = rows.get(vid)
+            if found is None or found.lang_key != source_key or found.memory_id not in memories:
+                continue  # stale posting, hash collision, or no target-language variant
+            c_keys = keys_of.get(vid)
+            if c_keys is None:
+                c_keys = keys_of[vid] = token_keys(found.text)
+            m = len(c_keys)
+            if not low <= m <= high:
+                continue
+            budget = max_distance(n, m, p.floor)
+            if Levenshtein.distance(q_keys, c_keys, score_cutoff=budget) <= budget:
+                keep.add(vid)
+        p.variant_ids = keep
+    for p in pending:
+        query = p.query
+        key = (query.text, query.codes, query.prev_text, query.next_text, query.context_key)
+        results[key] = _rank(p, rows, memories, min_score, limit, bands)
+    if progress:
+        progress(len(todo), len(todo), "searching")
+    out: list[list[Match]] = []
+    for i, key in enumerate(slot_of):
+        matches = results[key]
+        if repeats[i] is not None:
+            matches = [replace(m, repetition_of=repeats[i]) for m in matches]
+        out.append(matches)
+    return out
+
+
+def _rank(
+    p: _Pending,
+    rows: dict[int, _Row],
+    memories: dict[int, str],
+    min_score: int,
+    limit: int,
+    bands: Bands,
+) -> list[Match]:
+    candidates = []
+    for vid in p.variant_ids:
+        row = rows.get(vid)
+        if row is None:
+            continue  # the unit has no variant in the target language
+        candidates.append(
+            Candidate(
+                source_text=row.text,
+                target_text=row.target_text,
+                source_codes=codes_from_json(_json(row.codes)),
+                target_codes=codes_from_json(_json(row.target_codes)),
+                unit_id=row.unit_id,
+                memory=memories.get(row.memory_id),
+                status=row.status,
+                origin_file=row.origin_file,
+                document=row.document,
+                created_at=_when(row.created_at),
+                created_by=row.created_by,
+                changed_at=_when(row.changed_at),
+                changed_by=row.changed_by,
+                context_key=row.context_key,
+                prev_text=row.prev_text,
+                next_text=row.next_text,
+                target_lang=row.target_lang,
+            )
+        )
+    return rank_matches(
+        p.analysis,
+        candidates,
+        min_score=min_score,
+        limit=limit,
+        context=p.query.context,
+        query_codes=p.query.codes,
+        bands=bands,
+    )
+
+
+def rebuild_index(store: Store, *, progress: ProgressCallback | None = None) -> RebuildStats:
+    """Recompute the whole fuzzy index from the stored variants, in one transaction."""
+    started = time.perf_counter()
+    with store.engine.begin() as conn:
+        stats = fx.rebuild(conn, progress=progress)
+    stats.seconds = time.perf_counter() - started
+    return stats
