@@ -245,8 +245,8 @@ class UnitWriter:
                 dbapi_conn.cursor() as cur,
                 cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy,
             ):
-                for values in params:
-                    copy.write_row(values)
+                for row_values in params:
+                    copy.write_row(row_values)
             return
         mark = "?" if sqlite else "%s"
         sql = (
