@@ -34,7 +34,11 @@ def main() -> None:
             f"{short['p50_ms']:.2f} / {short['p95_ms']:.2f} | "
             f"{long['p50_ms']:.2f} / {long['p95_ms']:.2f} | {r['batch_ms_per_segment']:.2f} | "
             f"{rss} | {b['db_bytes'] / 2**20:,.0f} ({index_mb:,.0f}) | "
-            f"{b['import_units_per_second']:,} ({b['index_seconds']}) |"
+            + (
+                f"COPY, then index rebuild {b['index_rebuild_seconds']} s |"
+                if "loaded_by" in b
+                else f"{b['import_units_per_second']:,} ({b['index_seconds']}) |"
+            )
         )
 
 
