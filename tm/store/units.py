@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Connection, DateTime, Table, and_, func, select, update
+from sqlalchemy import JSON, Connection, DateTime, Table, func, select, update
 
 from tm.langs import match_key
 from tm.models import InlineCode, Status, Unit, Variant
@@ -286,16 +286,7 @@ class UnitWriter:
             by_lang[prep.key[0]].add(prep.key[1])
         candidate_ids: set[int] = set()
         for lang_key, hashes in by_lang.items():
-            rows = self.conn.execute(
-                select(variant_t.c.unit_id).where(
-                    and_(
-                        variant_t.c.memory_id == self.memory_id,
-                        variant_t.c.lang_key == lang_key,
-                        variant_t.c.text_hash.in_(list(hashes)),
-                    )
-                )
-            )
-            candidate_ids.update(r[0] for r in rows)
+            candidate_ids.update(self._units_with_source(lang_key, list(hashes)))
         if not candidate_ids:
             return {}
         ids = list(candidate_ids)
@@ -328,6 +319,37 @@ class UnitWriter:
                     if key in wanted:
                         result[key].append((uid, dict(stored)))
         return result
+
+    def _units_with_source(self, lang_key: str, hashes: list[int]) -> Iterator[int]:
+        """Ids of units in this memory with a `lang_key` variant whose hash is in `hashes`.
+
+        Driver-level SQL: an expanding IN of 2,000 bound values cost more to build than
+        to run. On PostgreSQL the hashes go in as one array joined through unnest, so
+        each is an index probe even while the import's own rows make the planner's
+        statistics stale (an `IN` list was planned as a scan of the whole
+        memory-and-language range, and a join as a hash join over the whole table,
+        both growing with every batch).
+        """
+        if self.conn.dialect.name == "postgresql":
+            # OFFSET 0 keeps the planner from flattening the lateral subquery into a
+            # hash join over the whole table: each hash stays one index probe.
+            rows = self.conn.exec_driver_sql(
+                "SELECT v.unit_id FROM unnest(%s::bigint[]) AS h(x) CROSS JOIN LATERAL "
+                "(SELECT unit_id FROM variant WHERE memory_id = %s AND lang_key = %s "
+                "AND text_hash = h.x OFFSET 0) AS v",
+                (hashes, self.memory_id, lang_key),
+            )
+            yield from (r[0] for r in rows)
+            return
+        for start in range(0, len(hashes), 900):
+            chunk = hashes[start : start + 900]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.exec_driver_sql(
+                "SELECT unit_id FROM variant WHERE memory_id = ? AND lang_key = ? "
+                f"AND text_hash IN ({marks})",
+                (self.memory_id, lang_key, *chunk),
+            )
+            yield from (r[0] for r in rows)
 
     def _insert(self, preps: Sequence[_Prepared]) -> None:
         if not preps:
