@@ -3,7 +3,8 @@
 Contract used by the import service, which calls these inside its own transaction:
 
 * `index_variants(conn, rows)` where rows are dicts with keys
-  `id, memory_id, lang_key, text` for variants just inserted;
+  `id, memory_id, lang_key, text` for variants just inserted (the import's writer
+  calls the equivalent `index_texts(conn, memory_id, [(id, lang_key, text)])`);
 * `unindex_variants(conn, variant_ids)` before variants are deleted or changed.
 
 Design (docs/matching.md has the long form). Every variant is cut into masked tokens
@@ -273,16 +274,20 @@ FLUSH_AT = 2_000_000
 
 
 class _Buffer:
-    """Postings not yet written, each one int: token key << 48 | ntok << 32 | variant id.
+    """Postings not yet written: token key -> [ntok << 32 | variant id] in insertion order.
 
-    One flat list of ints keeps the per-word work of an import in C (list extends, one
-    sort at flush) instead of a Python-level dict probe and append per word.
+    Each distinct token of a scope maps straight to its key's list (`scopes`), so the
+    per-word work of an import is one dict probe and one append of a shared small int;
+    a flat list of (key << 48 | ...) ints cost an 80-bit int per word, a sort of all of
+    them and a pass to split them again at flush.
     """
 
-    __slots__ = ("postings",)
+    __slots__ = ("count", "lists", "scopes")
 
     def __init__(self) -> None:
-        self.postings: list[int] = []
+        self.count = 0
+        self.lists: dict[int, list[int]] = {}
+        self.scopes: dict[tuple[int, str], dict[str, list[int]]] = {}
 
 
 # Keyed by the Connection object, not `conn.info` (which outlives the transaction in
@@ -309,62 +314,85 @@ def _buffer(conn: Connection) -> _Buffer:
     return buf
 
 
-def _buffer_rows(buf: _Buffer, rows: Iterable[Mapping[Any, Any]]) -> None:
-    """Tokenise and hash a batch of variants into the buffer (the import hot path)."""
-    postings = buf.postings
-    scopes: dict[tuple[int, str], tuple[int, dict[str, int]]] = {}
+def _buffer_texts(buf: _Buffer, memory_id: int, items: Iterable[tuple[int, str, str]]) -> None:
+    """Tokenise and hash (variant id, lang_key, text) into the buffer (the import hot path)."""
+    lists = buf.lists
     crc32 = zlib.crc32
-    for row in rows:
-        keys = token_keys(row["text"])
+    seed = 0
+    cache: dict[str, list[int]] = {}
+    last_lang: str | None = None
+    count = 0
+    for vid, lang_key, segment in items:
+        keys = token_keys(segment)
         if not keys:
             continue
-        scope = (row["memory_id"], row["lang_key"])
-        if scope not in scopes:
-            scopes[scope] = (key_seed(*scope), {})
-        seed, cache = scopes[scope]
+        if lang_key != last_lang:
+            cache = buf.scopes.setdefault((memory_id, lang_key), {})
+            seed, last_lang = key_seed(memory_id, lang_key), lang_key
         distinct = set(keys)
         for k in distinct.difference(cache):
             h = crc32(k.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
-            cache[k] = h << 48
-        low = (min(len(keys), NTOK_MAX) << 32) | row["id"]
-        postings.extend([cache[k] | low for k in distinct])
+            # Colliding tokens share their key's list, as they share its chunks.
+            cache[k] = lists.setdefault(h, [])
+        low = (min(len(keys), NTOK_MAX) << 32) | vid
+        for k in distinct:
+            cache[k].append(low)
+        count += len(distinct)
+    buf.count += count
 
 
-def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Add freshly inserted variants to the candidate index (same transaction).
+def index_texts(conn: Connection, memory_id: int, items: Sequence[tuple[int, str, str]]) -> None:
+    """Add freshly inserted variants, as (id, lang_key, text), to the candidate index.
 
     The postings reach the tables before the transaction commits (or earlier, every
     FLUSH_AT postings); `flush_index` forces it for code that reads them back first.
     """
     buf = _buffer(conn)
-    _buffer_rows(buf, rows)
-    if len(buf.postings) >= FLUSH_AT:
+    _buffer_texts(buf, memory_id, items)
+    if buf.count >= FLUSH_AT:
         flush_index(conn)
 
 
-def _key_of(posting: int) -> int:
-    return posting >> 48
+def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`index_texts` for rows given as mappings with `id, memory_id, lang_key, text`."""
+    by_memory: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for row in rows:
+        by_memory[row["memory_id"]].append((row["id"], row["lang_key"], row["text"]))
+    for memory_id, items in by_memory.items():
+        index_texts(conn, memory_id, items)
+
+
+def _split_lows(lows: list[int]) -> tuple[array, array]:
+    """The (ntok, variant id) arrays of `ntok << 32 | id` ints, in their order.
+
+    One uint64 array (converted in C) whose native bytes are read back as 16- and
+    32-bit lanes: no Python-level work per posting.
+    """
+    if _BIG_ENDIAN or array(_VID_TYPE).itemsize != 4:
+        return (
+            array("H", [(p >> 32) & 0xFFFF for p in lows]),
+            array(_VID_TYPE, [p & 0xFFFF_FFFF for p in lows]),
+        )
+    raw = array("Q", lows).tobytes()
+    halves, words = array("H"), array(_VID_TYPE)
+    halves.frombytes(raw)
+    words.frombytes(raw)
+    return halves[2::4], words[0::2]
 
 
 def flush_index(conn: Connection) -> None:
     """Write the postings buffered on this connection: one chunk per token key."""
     buf = _BUFFERS.pop(conn, None)
-    if buf is None or not buf.postings:
+    if buf is None or not buf.count:
         return
-    postings = buf.postings
-    postings.sort()  # by token key, then ntok, then id: chunk order
     chunks: list[tuple[int, int, bytes]] = []
     counts: list[tuple[int, int, int]] = []
-    start, total = 0, len(postings)
-    while start < total:
-        key = postings[start] >> 48
-        end = bisect_right(postings, key, start, key=_key_of)
-        part = postings[start:end]
-        ntoks = array("H", [(p >> 32) & 0xFFFF for p in part])
-        vids = array(_VID_TYPE, [p & 0xFFFF_FFFF for p in part])
+    for key, lows in buf.lists.items():
+        lows.sort()  # by ntok, then id: chunk order
+        ntoks, vids = _split_lows(lows)
         chunks.append((key, vids[0], pack_entries(ntoks, vids)))
-        counts.append((key, end - start, 1))
-        start = end
+        counts.append((key, len(lows), 1))
+    buf.lists.clear()
     _insert_chunks(conn, chunks)
     _add_counts(conn, counts)
     for merge_key in _keys_to_merge(conn, [c[0] for c in counts]):

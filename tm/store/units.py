@@ -17,14 +17,13 @@ one transaction and the fuzzy index is updated inside it.
 from __future__ import annotations
 
 import json
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Connection, DateTime, Table, func, select, update
+from sqlalchemy import Connection, Table, func, select, update
 
 from tm.langs import match_key
 from tm.models import InlineCode, Status, Unit, Variant
@@ -87,14 +86,6 @@ def codes_from_json(data: Sequence[dict[str, Any]] | None) -> tuple[InlineCode, 
     )
 
 
-def _source_variant(unit: Unit) -> Variant:
-    if unit.source_lang and unit.source_lang != "*all*":
-        found = unit.variant(unit.source_lang)
-        if found is not None:
-            return found
-    return unit.variants[0]
-
-
 @dataclass
 class _Prepared:
     unit: Unit
@@ -104,12 +95,32 @@ class _Prepared:
 
 
 def _prepare(unit: Unit, status: Status | None) -> _Prepared:
-    hashes: dict[str, set[int]] = defaultdict(set)
+    """Hash every variant once, in the same pass that finds the source variant.
+
+    The source is the unit's source language (exact tag first, then a regional
+    sibling, as `Unit.variant` picks it), else the first variant.
+    """
+    hashes: dict[str, set[int]] = {}
+    src_lang = unit.source_lang if unit.source_lang != "*all*" else None
+    src_key = match_key(src_lang) if src_lang else None
+    exact: tuple[str, int] | None = None
+    same_key: tuple[str, int] | None = None
     for v in unit.variants:
-        hashes[match_key(v.lang)].add(_variant_hash(v))
-    src = _source_variant(unit)
-    key = (match_key(src.lang), _variant_hash(src), unit.context_key)
-    return _Prepared(unit, status or unit.status, key, dict(hashes))
+        h = _variant_hash(v)
+        k = match_key(v.lang)
+        known = hashes.get(k)
+        if known is None:
+            hashes[k] = {h}
+        else:
+            known.add(h)
+        if src_key is not None and exact is None:
+            if v.lang == src_lang:
+                exact = (k, h)
+            elif same_key is None and k == src_key:
+                same_key = (k, h)
+    first = unit.variants[0]
+    src = exact or same_key or (match_key(first.lang), _variant_hash(first))
+    return _Prepared(unit, status or unit.status, (*src, unit.context_key), hashes)
 
 
 def _variant_hash(variant: Variant) -> int:
@@ -219,25 +230,15 @@ class UnitWriter:
 
     # -- internals ---------------------------------------------------------------
 
-    def _bulk_insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        """One driver-level executemany with values converted once, column by column.
+    def _write_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """One driver-level executemany (COPY on PostgreSQL) of rows already in column order.
 
-        SQLAlchemy's per-row bind processing was most of the import time; the values
-        here are stored exactly as its types store them (JSON text, UTC timestamps).
+        SQLAlchemy's per-row bind processing was most of the import time; the rows
+        hold values exactly as its types store them (JSON text, UTC timestamps), built
+        by `_insert` and `_variant_tuples` without an intermediate dict per row.
         """
         if not rows:
             return
-        cols = list(rows[0])
-        sqlite = self.conn.dialect.name == "sqlite"
-        convert = [_converter(table.c[c].type, sqlite=sqlite) for c in cols]
-        getter = operator.itemgetter(*cols)
-        converted = [(i, conv) for i, conv in enumerate(convert) if conv is not None]
-        params: list[tuple[Any, ...]] = []
-        for row in rows:
-            values = list(getter(row))
-            for i, conv in converted:
-                values[i] = conv(values[i])
-            params.append(tuple(values))
         if self.conn.dialect.driver == "psycopg":
             # COPY is PostgreSQL's bulk path: several times faster than pipelined INSERTs.
             dbapi_conn: Any = self.conn.connection.driver_connection
@@ -245,14 +246,28 @@ class UnitWriter:
                 dbapi_conn.cursor() as cur,
                 cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy,
             ):
-                for row_values in params:
+                for row_values in rows:
                     copy.write_row(row_values)
             return
-        mark = "?" if sqlite else "%s"
+        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
         sql = (
             f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
         )
-        self.conn.exec_driver_sql(sql, params)
+        self.conn.exec_driver_sql(sql, rows)
+
+    def _datetime_converter(self) -> Callable[[datetime | None], Any]:
+        """The stored form of a timestamp, memoised: a file's dates repeat a lot."""
+        convert = _sqlite_datetime if self.conn.dialect.name == "sqlite" else _pg_datetime
+        memo: dict[datetime | None, Any] = {None: None}
+
+        def stored(value: datetime | None) -> Any:
+            try:
+                return memo[value]
+            except KeyError:
+                out = memo[value] = convert(value)
+                return out
+
+        return stored
 
     def _reserve_ids(self, table: Table, n: int) -> list[int]:
         """Primary keys for `n` new rows, so inserts can be one plain executemany.
@@ -354,86 +369,94 @@ class UnitWriter:
     def _insert(self, preps: Sequence[_Prepared]) -> None:
         if not preps:
             return
-        rows = []
-        for prep in preps:
+        stored_dt = self._datetime_converter()
+        memory_id, batch_id, origin, author = (
+            self.memory_id,
+            self.batch_id,
+            self.origin_file,
+            self.author,
+        )
+        now = stored_dt(self.now)
+        unit_ids = self._reserve_ids(unit_t, len(preps))
+        rows: list[tuple[Any, ...]] = []
+        for uid, prep in zip(unit_ids, preps, strict=True):
             u = prep.unit
+            created = stored_dt(u.created_at) if u.created_at else now
             rows.append(
-                {
-                    "memory_id": self.memory_id,
-                    "batch_id": self.batch_id,
-                    "origin_file": self.origin_file,
-                    "tuid": u.unit_id,
-                    "source_lang": u.source_lang,
-                    "context_key": u.context_key,
-                    "document": u.document,
-                    "status": prep.status.value,
-                    "usage_count": u.usage_count,
-                    "note": u.note,
-                    "props": [list(p) for p in u.props] or None,
-                    "created_at": u.created_at or self.now,
-                    "created_by": u.created_by or self.author,
-                    "changed_at": u.changed_at or u.created_at or self.now,
-                    "changed_by": u.changed_by or u.created_by or self.author,
-                }
-            )
-        unit_ids = self._reserve_ids(unit_t, len(rows))
-        for row, uid in zip(rows, unit_ids, strict=True):
-            row["id"] = uid
-        self._bulk_insert(unit_t, rows)
-        self.counts.added += len(unit_ids)
-        variant_rows: list[dict[str, Any]] = []
-        for unit_id, prep in zip(unit_ids, preps, strict=True):
-            variant_rows.extend(self._variant_rows(unit_id, prep.unit.variants))
-        self._insert_variants(variant_rows)
-
-    def _variant_rows(self, unit_id: int, variants: Iterable[Variant]) -> list[dict[str, Any]]:
-        rows = []
-        seen: set[tuple[str, int]] = set()
-        for v in variants:
-            h = _variant_hash(v)
-            if (v.lang, h) in seen:
-                continue
-            seen.add((v.lang, h))
-            rows.append(
-                {
-                    "unit_id": unit_id,
-                    "memory_id": self.memory_id,
-                    "lang": v.lang,
-                    "lang_key": match_key(v.lang),
-                    "text": v.text,
-                    "codes": codes_to_json(v.codes),
-                    "text_hash": h,
-                    "created_at": v.created_at,
-                    "created_by": v.created_by,
-                    "changed_at": v.changed_at,
-                    "changed_by": v.changed_by,
-                    "props": [list(p) for p in v.props] or None,
-                    "notes": list(v.notes) or None,
-                    "prev_text": v.prev_text,
-                    "next_text": v.next_text,
-                }
-            )
-        return rows
-
-    def _insert_variants(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        ids = self._reserve_ids(variant_t, len(rows))
-        for row, vid in zip(rows, ids, strict=True):
-            row["id"] = vid
-        self._bulk_insert(variant_t, rows)
-        # The rows carry id, memory_id, lang_key and text: what the index hook reads.
-        fuzzy_index.index_variants(self.conn, rows)
-
-    def _merge(self, merges: Sequence[tuple[int, _Prepared, set[str]]]) -> None:
-        rows: list[dict[str, Any]] = []
-        for unit_id, prep, missing in merges:
-            rows.extend(
-                self._variant_rows(
-                    unit_id, [v for v in prep.unit.variants if match_key(v.lang) in missing]
+                (
+                    uid,
+                    memory_id,
+                    batch_id,
+                    origin,
+                    u.unit_id,
+                    u.source_lang,
+                    u.context_key,
+                    u.document,
+                    prep.status.value,
+                    u.usage_count,
+                    u.note,
+                    _json_value([list(p) for p in u.props]) if u.props else None,
+                    created,
+                    u.created_by or author,
+                    stored_dt(u.changed_at) if u.changed_at else created,
+                    u.changed_by or u.created_by or author,
                 )
             )
-        self._insert_variants(rows)
+        self._write_rows(unit_t, _UNIT_COLS, rows)
+        self.counts.added += len(unit_ids)
+        self._insert_variants(
+            [(uid, prep.unit.variants) for uid, prep in zip(unit_ids, preps, strict=True)]
+        )
+
+    def _insert_variants(self, units: Sequence[tuple[int, Iterable[Variant]]]) -> None:
+        """Insert the variants of stored units (one row per distinct language and text)."""
+        pending: list[tuple[int, Variant, int, str]] = []
+        for unit_id, variants in units:
+            seen: set[tuple[str, int]] = set()
+            for v in variants:
+                h = _variant_hash(v)
+                if (v.lang, h) in seen:
+                    continue
+                seen.add((v.lang, h))
+                pending.append((unit_id, v, h, match_key(v.lang)))
+        if not pending:
+            return
+        stored_dt = self._datetime_converter()
+        memory_id = self.memory_id
+        ids = self._reserve_ids(variant_t, len(pending))
+        rows: list[tuple[Any, ...]] = []
+        for vid, (unit_id, v, h, lang_key) in zip(ids, pending, strict=True):
+            rows.append(
+                (
+                    vid,
+                    unit_id,
+                    memory_id,
+                    v.lang,
+                    lang_key,
+                    v.text,
+                    _json_value(codes_to_json(v.codes)) if v.codes else None,
+                    h,
+                    stored_dt(v.created_at) if v.created_at else None,
+                    v.created_by,
+                    stored_dt(v.changed_at) if v.changed_at else None,
+                    v.changed_by,
+                    _json_value([list(p) for p in v.props]) if v.props else None,
+                    _json_value(list(v.notes)) if v.notes else None,
+                    v.prev_text,
+                    v.next_text,
+                )
+            )
+        self._write_rows(variant_t, _VARIANT_COLS, rows)
+        texts = [(vid, p[3], p[1].text) for vid, p in zip(ids, pending, strict=True)]
+        fuzzy_index.index_texts(self.conn, memory_id, texts)
+
+    def _merge(self, merges: Sequence[tuple[int, _Prepared, set[str]]]) -> None:
+        self._insert_variants(
+            [
+                (unit_id, [v for v in prep.unit.variants if match_key(v.lang) in missing])
+                for unit_id, prep, missing in merges
+            ]
+        )
         for unit_id, _prep, _missing in merges:
             self.conn.execute(
                 update(unit_t).where(unit_t.c.id == unit_id).values(changed_at=self.now)
@@ -457,6 +480,44 @@ class UnitWriter:
             )
 
 
+_UNIT_COLS = (
+    "id",
+    "memory_id",
+    "batch_id",
+    "origin_file",
+    "tuid",
+    "source_lang",
+    "context_key",
+    "document",
+    "status",
+    "usage_count",
+    "note",
+    "props",
+    "created_at",
+    "created_by",
+    "changed_at",
+    "changed_by",
+)
+_VARIANT_COLS = (
+    "id",
+    "unit_id",
+    "memory_id",
+    "lang",
+    "lang_key",
+    "text",
+    "codes",
+    "text_hash",
+    "created_at",
+    "created_by",
+    "changed_at",
+    "changed_by",
+    "props",
+    "notes",
+    "prev_text",
+    "next_text",
+)
+
+
 def _json_value(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
@@ -474,14 +535,6 @@ def _pg_datetime(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
-
-
-def _converter(type_: Any, *, sqlite: bool) -> Callable[[Any], Any] | None:
-    if isinstance(type_, JSON):
-        return _json_value
-    if isinstance(type_, DateTime):
-        return _sqlite_datetime if sqlite else _pg_datetime
-    return None
 
 
 def unit_from_rows(unit_row: Any, variant_rows: Sequence[Any]) -> Unit:
