@@ -238,10 +238,9 @@ def load_term_matcher(specs: Sequence[str] | None) -> Any | None:
     Returns None when there is no glossary at all (nothing to attach).
     """
     from tm.glossary import load_glossaries
-    from tm.terms import TermMatcher
 
-    concepts = load_glossaries(list(specs) if specs else None).concepts
-    return TermMatcher(concepts) if concepts else None
+    glossaries = load_glossaries(list(specs) if specs else None)
+    return glossaries.matcher if glossaries.concepts else None
 
 
 def pretranslate_documents(

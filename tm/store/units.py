@@ -235,7 +235,7 @@ class UnitWriter:
 
         SQLAlchemy's per-row bind processing was most of the import time; the rows
         hold values exactly as its types store them (JSON text, UTC timestamps), built
-        by `_insert` and `_variant_tuples` without an intermediate dict per row.
+        by `_insert` and `_insert_variants` without an intermediate dict per row.
         """
         if not rows:
             return
