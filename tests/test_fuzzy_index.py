@@ -210,6 +210,41 @@ def test_plan_probes_stops_before_expensive_tokens() -> None:
     assert fx.plan_probes([], stats, min_score=75) is None
 
 
+def test_plan_probes_takes_optional_probes_only_from_fetched_postings() -> None:
+    keys = list(range(12))
+    stats = {k: (10 * (k + 1), 1) for k in keys}  # all cheap: normally probed
+    every = fx.plan_probes(keys, stats, min_score=75)
+    assert every is not None and len(every.probes) == 12
+    mandatory = max_unmatched(12, 12, 75) + 1
+    fetched = {0, 1, 2, 3, 7}  # the rarest few plus one
+    plan = fx.plan_probes(keys, stats, min_score=75, available=fetched)
+    assert plan is not None
+    probed = [k for k, _ in plan.probes]
+    # The mandatory rarest tokens are probed whatever was fetched; optional ones only
+    # if fetched, so no extra round trip is spent on them.
+    assert probed[:mandatory] == keys[:mandatory]
+    assert set(probed[mandatory:]) <= fetched
+    assert 7 in probed
+
+
+def test_lookup_is_exact_when_nothing_was_prefetched(
+    any_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL fetches the rarest postings with the token statistics; when they do
+    not cover a plan, the missing ones are read in another round trip, losing nothing."""
+    rng = random.Random(5)
+    sources = list(dict.fromkeys(_sentence(rng) for _ in range(300)))
+    import_units(any_store, _units(sources), memory="onco")
+    queries = [_edit(rng.choice(sources), rng) for _ in range(40)]
+    normal = [lookup(any_store, q, source_lang="en", target_lang="es") for q in queries]
+    monkeypatch.setattr(fx, "prefetch_count", lambda _n, _score: 0)
+    starved = [lookup(any_store, q, source_lang="en", target_lang="es") for q in queries]
+    assert sum(1 for ms in normal if ms) > 20
+    assert [[(m.score, m.source_text) for m in ms] for ms in starved] == [
+        [(m.score, m.source_text) for m in ms] for ms in normal
+    ]
+
+
 def test_chunk_encoding_round_trips() -> None:
     from array import array
 

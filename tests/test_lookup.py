@@ -14,7 +14,7 @@ from tm.errors import NotFoundError, UsageError
 from tm.match import PENALTY_CONTEXT, PENALTY_DRAFT, Bands, LookupContext, Match
 from tm.models import InlineCode, Status, Unit, Variant, code_char
 from tm.services.lookup import Query, lookup, lookup_batch
-from tm.services.memory import import_units
+from tm.services.memory import delete_memory, import_units
 from tm.store import Store
 
 runner = CliRunner()
@@ -148,6 +148,41 @@ def test_batch_equals_single_lookups_and_marks_repetitions(any_store: Store) -> 
     strip = [[(m.score, m.kind, m.target_text) for m in ms] for ms in batch]
     assert strip == [[(m.score, m.kind, m.target_text) for m in ms] for ms in single]
     assert [ms[0].repetition_of if ms else None for ms in batch] == [None, None, None, 0, None]
+
+
+def test_memories_added_or_deleted_between_lookups_are_seen(any_store: Store) -> None:
+    """Lookups remember which memories they searched (PostgreSQL speculates on it);
+    a memory created or deleted since must still be searched or dropped."""
+    import_units(any_store, ONCOLOGY, memory="oncology")
+    query = "The tumour was removed by laser surgery."
+    [first] = es(any_store, query)
+    assert first.memory == "oncology"
+    import_units(
+        any_store,
+        [unit("The tumour was removed by laser surgery today.", "Hoy, con láser.")],
+        memory="later",
+    )
+    assert [m.memory for m in es(any_store, query, limit=5)] == ["later", "oncology"]
+    delete_memory(any_store, "oncology")
+    assert [m.memory for m in es(any_store, query, limit=5)] == ["later"]
+    delete_memory(any_store, "later")
+    assert es(any_store, query) == []
+
+
+@pytest.mark.postgres
+def test_a_lookup_survives_the_server_dropping_its_connection(pg_store: Store) -> None:
+    """The read pool skips the pre-ping round trip; a dropped connection is retried."""
+    pg_store.upgrade()
+    import_units(pg_store, ONCOLOGY, memory="oncology")
+    before = es(pg_store, "The tumour was removed by laser surgery.")
+    with pg_store.engine.connect() as admin:
+        killed = admin.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).all()
+    assert killed, "the read pool should have held a connection to drop"
+    after = es(pg_store, "The tumour was removed by laser surgery.")
+    assert [(m.score, m.target_text) for m in after] == [(m.score, m.target_text) for m in before]
 
 
 def test_custom_bands(any_store: Store) -> None:

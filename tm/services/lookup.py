@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from tm.errors import NotFoundError, TMError, UsageError
 from tm.langs import match_key, normalize_tag
@@ -77,19 +78,9 @@ def _check_options(min_score: int, limit: int) -> None:
 
 
 def _memories(conn: Connection, memory: str | None) -> dict[int, str]:
-    """Memory ids and names to search; also refuses an index built by another tokenizer."""
-    sql = (
-        "SELECT m.id, m.name, (SELECT value FROM fuzzy_index_meta "
-        "WHERE name = 'tokenizer_version') FROM memory m"
-    )
-    rows = _rows(conn, sql + " WHERE m.name = ?", (memory,)) if memory else _rows(conn, sql, ())
-    if memory is not None and not rows:
-        raise NotFoundError(f"no memory named {memory!r} (see `tm memory list`)")
-    if rows and rows[0][2] is not None and rows[0][2] != str(TOKENIZER_VERSION):
-        raise TMError(
-            "the fuzzy index was built for another tokenizer version; run `tm index rebuild` once"
-        )
-    return {mid: name for mid, name, _version in rows}
+    if memory is not None:
+        return _check_memories(_rows(conn, _MEMORIES_SQL + " WHERE m.name = ?", (memory,)), memory)
+    return _check_memories(_rows(conn, _MEMORIES_SQL, ()), memory)
 
 
 @dataclass
@@ -102,14 +93,37 @@ class _Pending:
     floor: int = 0  # the score a fuzzy candidate must reach to matter
 
 
-def _read_connection(store: Store) -> Connection:
-    """A connection for lookups. On PostgreSQL in autocommit: a lookup only reads, and
-    skipping BEGIN and ROLLBACK saves two of its six round trips (stale reads are
-    harmless, candidates are checked against their rows)."""
-    conn = store.engine.connect()
-    if conn.dialect.name == "postgresql":
-        conn.execution_options(isolation_level="AUTOCOMMIT")
-    return conn
+_T = TypeVar("_T")
+
+
+def _with_read_connection(store: Store, work: Callable[[Connection], _T]) -> _T:
+    """Run read-only `work` on a pooled read connection; retry once if it was dropped.
+
+    The read engine skips the pool's pre-ping (a round trip per lookup on PostgreSQL),
+    so a connection the server closed since its last use shows up as an error on
+    first use instead: a lookup only reads, so running it again on a fresh
+    connection is safe.
+    """
+    engine = store.read_engine
+    for attempt in (1, 2):
+        conn = engine.connect()
+        try:
+            return work(conn)
+        except Exception as err:
+            if attempt == 2 or not _connection_lost(conn, err):
+                raise
+            conn.invalidate()
+        finally:
+            conn.close()
+    raise AssertionError("unreachable")
+
+
+def _connection_lost(conn: Connection, err: Exception) -> bool:
+    if isinstance(err, DBAPIError):
+        return bool(err.connection_invalidated)
+    dbapi = conn.dialect.loaded_dbapi
+    driver_conn = getattr(conn.connection, "driver_connection", None)
+    return isinstance(err, dbapi.OperationalError) and bool(getattr(driver_conn, "closed", False))
 
 
 def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
@@ -222,10 +236,232 @@ def _rows_by_id(
     conn: Connection, ids: Iterable[int], target_key: str, target_tag: str
 ) -> dict[int, _Row]:
     out: dict[int, _Row] = {}
+    if conn.dialect.name == "postgresql":
+        # One array parameter: one statement text, which psycopg prepares once.
+        (found,) = _pg_pipeline(
+            conn, [(_pg(_ROW_SQL) + "s.id = ANY(%s)", (target_key, sorted(set(ids))))]
+        )
+        _collect(found, target_tag, out)
+        return out
     for chunk in _chunks(sorted(set(ids))):
         sql = _ROW_SQL + f"s.id IN ({_marks(len(chunk))})"
         _collect(_rows(conn, sql, [target_key, *chunk]), target_tag, out)
     return out
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("?", "%s")
+
+
+def _pg_pipeline(
+    conn: Connection, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[list[tuple[Any, ...]]]:
+    """Run statements in one round trip (psycopg pipeline mode), binary results."""
+    pg_conn: Any = conn.connection.driver_connection
+    cursors = []
+    with pg_conn.pipeline():
+        for sql, params in statements:
+            cursor = pg_conn.cursor()
+            cursor.execute(sql, tuple(params), binary=True)
+            cursors.append(cursor)
+    out = []
+    for cursor in cursors:
+        out.append(list(cursor.fetchall()))
+        cursor.close()
+    return out
+
+
+_MEMORIES_SQL = (
+    "SELECT m.id, m.name, (SELECT value FROM fuzzy_index_meta "
+    "WHERE name = 'tokenizer_version') FROM memory m"
+)
+
+
+def _check_memories(rows: Sequence[tuple[Any, ...]], memory: str | None) -> dict[int, str]:
+    """Memory ids and names to search; also refuses an index built by another tokenizer."""
+    if memory is not None and not rows:
+        raise NotFoundError(f"no memory named {memory!r} (see `tm memory list`)")
+    if rows and rows[0][2] is not None and rows[0][2] != str(TOKENIZER_VERSION):
+        raise TMError(
+            "the fuzzy index was built for another tokenizer version; run `tm index rebuild` once"
+        )
+    return {mid: name for mid, name, _version in rows}
+
+
+def _memories_and_exact(
+    conn: Connection,
+    memory: str | None,
+    hashes: Sequence[int],
+    source_key: str,
+    target_key: str,
+    target_tag: str,
+    also: Sequence[tuple[str, Sequence[Any]]] = (),
+) -> tuple[dict[int, str], dict[int, _Row], list[list[tuple[Any, ...]]]]:
+    """The memories to search, the rows whose source is exactly one of `hashes`, and
+    (PostgreSQL) the results of `also`, statements sent in the same round trip."""
+    if conn.dialect.name != "postgresql":
+        memories = _memories(conn, memory)
+        if not memories:
+            return memories, {}, []
+        rows = _exact_rows(conn, hashes, sorted(memories), source_key, target_key, target_tag)
+        return memories, rows, []
+    # The exact rows select their memories by name in a subquery: no wait for the ids.
+    where_name = " WHERE name = %s" if memory is not None else ""
+    name_param = (memory,) if memory is not None else ()
+    exact_sql = (
+        _pg(_ROW_SQL) + f"s.memory_id IN (SELECT id FROM memory{where_name}) "
+        "AND s.lang_key = %s AND s.text_hash = ANY(%s)"
+    )
+    memory_rows, exact, *rest = _pg_pipeline(
+        conn,
+        [
+            (_MEMORIES_SQL + (" WHERE m.name = %s" if memory is not None else ""), name_param),
+            (exact_sql, (target_key, *name_param, source_key, sorted(set(hashes)))),
+            *also,
+        ],
+    )
+    exact_rows: dict[int, _Row] = {}
+    _collect(exact, target_tag, exact_rows)
+    return _check_memories(memory_rows, memory), exact_rows, rest
+
+
+def _stats_statements(
+    probes: Sequence[tuple[Sequence[int], int]],
+) -> list[tuple[str, Sequence[Any]]]:
+    """PostgreSQL: per (token keys, min score), their statistics and rarest postings.
+
+    The postings of a list's rarest tokens come with the statistics
+    (`fx.prefetch_count`), so the planner rarely needs another round trip.
+    """
+    return [
+        (fx.STATS_PREFETCH_SQL, (sorted(set(keys)), fx.prefetch_count(len(keys), floor)))
+        for keys, floor in probes
+    ]
+
+
+def _stats_and_prefetch(
+    conn: Connection, probes: Sequence[tuple[Sequence[int], int]]
+) -> tuple[dict[int, tuple[int, int]], dict[int, list[bytes]] | None]:
+    """Token statistics for (token keys, min score) lists; on PostgreSQL also postings.
+
+    SQLite runs in-process, where a statement costs microseconds, so it reads
+    postings only once the plan is known; PostgreSQL pipelines `_stats_statements`.
+    """
+    if conn.dialect.name != "postgresql":
+        every = [k for keys, _floor in probes for k in keys]
+        return (fx.fetch_stats(conn, every) if every else {}), None
+    stats: dict[int, tuple[int, int]] = {}
+    postings: dict[int, list[bytes]] = {}
+    for start in range(0, len(probes), 200):
+        for found in _pg_pipeline(conn, _stats_statements(probes[start : start + 200])):
+            fx.read_stats_prefetch(found, stats, postings)
+    return stats, postings
+
+
+def _token_hashes(
+    pending: Iterable[_Pending], memory_ids: Sequence[int], source_key: str
+) -> dict[int, list[list[int]]]:
+    """Each query's token keys hashed for each memory (keys never mix memories)."""
+    seeds = [fx.key_seed(m, source_key) for m in memory_ids]
+    return {
+        id(p): [[fx.token_hash(seed, k) for k in p.analysis.keys] for seed in seeds]
+        for p in pending
+    }
+
+
+# PostgreSQL: the memory ids a lookup searched last time, per memory filter. The next
+# lookup sends its token statistics for those ids in its first round trip and uses
+# them only if the ids it reads in that same round trip agree.
+_SPECULATE_MAX = 200
+
+
+def _search(
+    conn: Connection,
+    pending: list[_Pending],
+    memory: str | None,
+    source_key: str,
+    target_key: str,
+    target_tag: str,
+    min_score: int,
+    limit: int,
+    bands: Bands,
+    progress: ProgressCallback | None,
+    hints: dict[Any, Any],
+) -> tuple[dict[int, str], dict[int, _Row], list[_Pending]] | None:
+    """The database stage: exact rows, fuzzy candidates and the rows to rank them.
+
+    On PostgreSQL a lookup is usually two round trips: memories, exact rows and token
+    statistics with the rarest postings (speculating that the memory ids are those
+    of the last lookup, checked in the same round trip), then the candidates' rows.
+    """
+    pg = conn.dialect.name == "postgresql"
+    hash_of = {id(p): exact_hash(p.query.text) for p in pending}
+    with_tokens = [p for p in pending if p.analysis.tokens]
+    guess: list[int] | None = hints.get(("memory_ids", memory)) if pg else None
+    speculative: list[tuple[str, Sequence[Any]]] = []
+    guessed: dict[int, list[list[int]]] = {}
+    if guess and len(with_tokens) * len(guess) <= _SPECULATE_MAX:
+        guessed = _token_hashes(with_tokens, guess, source_key)
+        speculative = _stats_statements(
+            [(hashes, min_score) for p in with_tokens for hashes in guessed[id(p)]]
+        )
+    # Stage 1: exact matches through the exact-hash index, for every query at once.
+    memories, rows, spec_results = _memories_and_exact(
+        conn,
+        memory,
+        list(hash_of.values()),
+        source_key,
+        target_key,
+        target_tag,
+        also=speculative,
+    )
+    if not memories:
+        return None
+    memory_ids = sorted(memories)
+    if pg:
+        hints[("memory_ids", memory)] = memory_ids
+    by_hash: dict[int, list[int]] = {}
+    for row in rows.values():
+        by_hash.setdefault(row.text_hash, []).append(row.id)
+    for p in pending:
+        p.variant_ids.update(by_hash.get(hash_of[id(p)], ()))
+        if not p.variant_ids:
+            continue
+        early = _rank(p, rows, memories, min_score, limit, bands)
+        if len(early) >= limit:
+            # No fuzzy match can score 100, and ties with the limit-th score still
+            # matter (status breaks them): search only for scores >= that one.
+            p.floor = max(min_score, early[-1].score)
+    # Stage 2: fuzzy candidates from the posting index.
+    todo = [p for p in with_tokens if p.floor < 100]
+    stats: dict[int, tuple[int, int]] = {}
+    postings: dict[int, list[bytes]] | None
+    if speculative and guess == memory_ids:
+        # The speculation held (and used min_score, which no floor is below).
+        hashed, postings = guessed, {}
+        for found in spec_results:
+            fx.read_stats_prefetch(found, stats, postings)
+    else:
+        hashed = _token_hashes(todo, memory_ids, source_key)
+        stats, postings = _stats_and_prefetch(
+            conn, [(hashes, p.floor) for p in todo for hashes in hashed[id(p)]]
+        )
+    for done, p in enumerate(todo, 1):
+        for hashes in hashed[id(p)]:
+            plan = fx.plan_probes(hashes, stats, min_score=p.floor, available=postings)
+            if plan is None:
+                continue
+            probed = [k for k, _w in plan.probes]
+            chunks = [(k, blob) for k in probed for blob in (postings or {}).get(k, [])]
+            unread = [k for k in probed if k in stats and (postings is None or k not in postings)]
+            chunks.extend(fx.fetch_postings(conn, unread))
+            p.variant_ids.update(fx.candidates_from_postings(plan, chunks))
+        if progress and done % 50 == 0:
+            progress(done, len(todo), "searching")
+    missing = {v for p in todo for v in p.variant_ids if v not in rows}
+    if missing:
+        rows.update(_rows_by_id(conn, missing, target_key, target_tag))
+    return memories, rows, todo
 
 
 def lookup(
@@ -292,49 +528,25 @@ def lookup_batch(
         slot_of.append(key)
     pending = list(distinct.values())
     results: dict[tuple[Any, ...], list[Match]] = {}
-    with _read_connection(store) as conn:
-        memories = _memories(conn, memory)
-        if not memories:
-            return [[] for _ in queries]
-        memory_ids = sorted(memories)
-        # Stage 1: exact matches through the exact-hash index, for every query at once.
-        hash_of = {id(p): exact_hash(p.query.text) for p in pending}
-        rows = _exact_rows(
-            conn, list(hash_of.values()), memory_ids, source_key, target_key, target_tag
-        )
-        by_hash: dict[int, list[int]] = {}
-        for row in rows.values():
-            by_hash.setdefault(row.text_hash, []).append(row.id)
-        for p in pending:
-            p.variant_ids.update(by_hash.get(hash_of[id(p)], ()))
-            if not p.variant_ids:
-                continue
-            early = _rank(p, rows, memories, min_score, limit, bands)
-            if len(early) >= limit:
-                # No fuzzy match can score 100, and ties with the limit-th score still
-                # matter (status breaks them): search only for scores >= that one.
-                p.floor = max(min_score, early[-1].score)
-        # Stage 2: fuzzy candidates from the posting index.
-        todo = [p for p in pending if p.floor < 100 and p.analysis.tokens]
-        seeds = [fx.key_seed(m, source_key) for m in memory_ids]
-        hashed: dict[int, list[list[int]]] = {}
-        all_hashes: list[int] = []
-        for p in todo:
-            keys = p.analysis.keys
-            per_memory = [[fx.token_hash(seed, k) for k in keys] for seed in seeds]
-            hashed[id(p)] = per_memory
-            for hashes in per_memory:
-                all_hashes.extend(hashes)
-        stats = fx.fetch_stats(conn, all_hashes) if all_hashes else {}
-        for done, p in enumerate(todo, 1):
-            for hashes in hashed[id(p)]:
-                plan = fx.plan_probes(hashes, stats, min_score=p.floor)
-                if plan is not None:
-                    p.variant_ids.update(fx.find_candidates(conn, plan))
-            if progress and done % 50 == 0:
-                progress(done, len(todo), "searching")
-        missing = {v for p in todo for v in p.variant_ids if v not in rows}
-        rows.update(_rows_by_id(conn, missing, target_key, target_tag))
+    searched = _with_read_connection(
+        store,
+        lambda conn: _search(
+            conn,
+            pending,
+            memory,
+            source_key,
+            target_key,
+            target_tag,
+            min_score,
+            limit,
+            bands,
+            progress,
+            store.hints,
+        ),
+    )
+    if searched is None:
+        return [[] for _ in queries]
+    memories, rows, todo = searched
     # Verify candidates on their masked keys (cheap) before the full score.
     keys_of: dict[int, list[str]] = {}
     for p in todo:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from tm.errors import UsageError
@@ -98,6 +98,35 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_engine: Engine | None = None
+        # Small facts services may remember between calls on this store (e.g. the
+        # memory ids the last lookup searched); never the source of truth.
+        self.hints: dict[Any, Any] = {}
+
+    @property
+    def read_engine(self) -> Engine:
+        """The engine lookups read through.
+
+        On PostgreSQL a second pool in autocommit without pre-ping: a lookup only
+        reads (stale reads are harmless, candidates are checked against their rows),
+        and BEGIN, ROLLBACK and the ping were three of its round trips. Callers retry
+        once on a dropped connection instead (`tm.services.lookup`). SQLite reads
+        in-process, where none of that costs anything: the main engine serves.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return self.engine
+        if self._read_engine is None:
+            # Lookups run the same few statements (array parameters) over and over;
+            # psycopg prepares them after a few runs, and a generic plan saves the
+            # planning that cost more than running them.
+            options = "-c plan_cache_mode=force_generic_plan"
+            given = make_url(self.url).query.get("options")
+            if given:  # keep the caller's own server options
+                options = f"{given if isinstance(given, str) else ' '.join(given)} {options}"
+            self._read_engine = create_engine(
+                self.url, isolation_level="AUTOCOMMIT", connect_args={"options": options}
+            )
+        return self._read_engine
 
     @property
     def dialect(self) -> str:
@@ -145,6 +174,8 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not None:
+            self._read_engine.dispose()
 
 
 def open_store(db: str | None = None, *, migrate: bool = True) -> Store:

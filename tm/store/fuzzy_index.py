@@ -36,7 +36,7 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -589,13 +589,16 @@ def plan_probes(
     *,
     min_score: int,
     budget_us: float | None = None,
+    available: Container[int] | None = None,
 ) -> ProbePlan | None:
     """Pick the query tokens to probe: the mandatory rarest ones, then more while cheap (pure).
 
     `stats` maps token keys to (df, chunks); missing keys occur in no variant (free to
     probe and they raise the pigeonhole bar). The extra-probe budget grows with the
     candidates the mandatory probes may return (half their verification cost), unless
-    `budget_us` fixes it. Returns None for a query without tokens.
+    `budget_us` fixes it. With `available` (postings already fetched), optional probes
+    are taken only from those keys: another round trip would cost more than they save.
+    Returns None for a query without tokens.
     """
     n = len(keys)
     if n == 0:
@@ -619,6 +622,8 @@ def plan_probes(
                 )
             if cost + step > budget:
                 break  # the bound is already safe; this token would cost more than it saves
+            if available is not None and df and key not in available:
+                continue
         probes.append((key, weights[key]))
         covered += weights[key]
         cost += step
@@ -670,11 +675,16 @@ def _length_groups(plan: ProbePlan) -> list[tuple[int, int, int]]:
 
 def find_candidates(conn: Connection, plan: ProbePlan) -> list[int]:
     """Variant ids that can reach the plan's min_score (a superset; rescore them)."""
-    weight = dict(plan.probes)
-    if not weight:
+    if not plan.probes:
         return []
-    groups = _length_groups(plan)
-    keys = sorted(weight)
+    return candidates_from_postings(plan, fetch_postings(conn, [k for k, _w in plan.probes]))
+
+
+def fetch_postings(conn: Connection, keys: Iterable[int]) -> list[tuple[int, bytes]]:
+    """The (token_key, entries) chunks of `keys`."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
     # The raw DBAPI cursor: hundreds of small rows per query, where SQLAlchemy's
     # per-row result processing would cost as much as the work itself.
     if conn.dialect.name == "postgresql":
@@ -686,21 +696,66 @@ def find_candidates(conn: Connection, plan: ProbePlan) -> list[int]:
                 (keys,),
                 binary=True,
             )
-            rows = pg_cursor.fetchall()
-    else:
-        cursor = conn.connection.cursor()
-        try:
-            marks = ",".join("?" * len(keys))
+            return list(pg_cursor.fetchall())
+    cursor = conn.connection.cursor()
+    try:
+        out: list[tuple[int, bytes]] = []
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            marks = ",".join("?" * len(chunk))
             cursor.execute(
                 f"SELECT token_key, entries FROM fuzzy_posting WHERE token_key IN ({marks})",
-                tuple(keys),
+                tuple(chunk),
             )
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+            out.extend(cursor.fetchall())
+        return out
+    finally:
+        cursor.close()
+
+
+# PostgreSQL: a query's token statistics and the postings of its rarest tokens in one
+# statement, so a lookup does not wait for one round trip to plan the next. The
+# mandatory probes are the rarest tokens covering D(n) + 1 query positions, so the
+# D(n) + 1 rarest stored tokens always include them; PREFETCH_EXTRA more give the
+# planner optional probes that cost no extra round trip.
+PREFETCH_EXTRA = 3
+STATS_PREFETCH_SQL = (
+    "WITH s AS (SELECT token_key, df, chunks, "
+    "row_number() OVER (ORDER BY df, token_key) AS rn "
+    "FROM fuzzy_token WHERE token_key = ANY(%s)) "
+    "SELECT s.token_key, s.df, s.chunks, p.entries FROM s "
+    "LEFT JOIN fuzzy_posting p ON p.token_key = s.token_key AND s.rn <= %s"
+)
+
+
+def prefetch_count(query_len: int, min_score: int) -> int:
+    """How many of a query's rarest stored tokens to fetch postings for with its stats."""
+    return max_unmatched(query_len, query_len, min_score) + 1 + PREFETCH_EXTRA
+
+
+def read_stats_prefetch(
+    rows: Iterable[tuple[int, int, int, bytes | None]],
+    stats: dict[int, tuple[int, int]],
+    postings: dict[int, list[bytes]],
+) -> None:
+    """Fold the rows of `STATS_PREFETCH_SQL` into stats and fetched postings."""
+    for key, df, chunks, blob in rows:
+        stats[key] = (df, chunks)
+        if blob is not None:
+            postings.setdefault(key, []).append(blob)
+
+
+def candidates_from_postings(plan: ProbePlan, rows: Iterable[tuple[int, bytes]]) -> list[int]:
+    """Variant ids that can reach the plan's min_score, from its probed keys' chunks (pure)."""
+    weight = dict(plan.probes)
+    if not weight:
+        return []
+    groups = _length_groups(plan)
     # Each length group's windows per probed key, as flat arrays (C-speed slice copies).
     windows: list[dict[int, array]] = [{} for _ in groups]
     for key, blob in rows:
+        if key not in weight:
+            continue
         ntoks, vids = unpack_entries(bytes(blob))
         start = bisect_left(ntoks, plan.low)
         if start == len(ntoks) or ntoks[start] > plan.high:
