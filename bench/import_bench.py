@@ -51,7 +51,7 @@ def sentence(rng: random.Random, words: list[str]) -> str:
     return out[0].upper() + out[1:] + "."
 
 
-def write_tmx(path: Path, units: int, seed: int = 7) -> None:
+def write_tmx(path: Path, units: int, seed: int = 7, languages: int = 3) -> None:
     rng = random.Random(seed)
     words = vocabulary()
     with path.open("w", encoding="utf-8") as f:
@@ -64,11 +64,14 @@ def write_tmx(path: Path, units: int, seed: int = 7) -> None:
             en = sentence(rng, words)
             es = "ES " + en  # distinct target text; content does not matter for speed
             de = "DE " + en
+            tuvs = [("en", en), ("es", es), ("de", de)][:languages]
             f.write(
                 f'<tu tuid="b{i}" creationdate="20260101T000000Z">'
-                f'<tuv xml:lang="en"><seg>{escape(en)} {i}</seg></tuv>'
-                f'<tuv xml:lang="es"><seg>{escape(es)} {i}</seg></tuv>'
-                f'<tuv xml:lang="de"><seg>{escape(de)} {i}</seg></tuv></tu>\n'
+                + "".join(
+                    f'<tuv xml:lang="{lang}"><seg>{escape(text)} {i}</seg></tuv>'
+                    for lang, text in tuvs
+                )
+                + "</tu>\n"
             )
         f.write("</body>\n</tmx>\n")
 
@@ -92,6 +95,13 @@ def run(url: str, tmx: Path, units: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument(
+        "--languages",
+        type=int,
+        choices=[2, 3],
+        default=3,
+        help="languages per unit: 2 is a translation pair (en, es), 3 adds de",
+    )
     parser.add_argument("--pg", action="store_true", help="also run on PostgreSQL")
     parser.add_argument(
         "--pg-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -103,11 +113,12 @@ def main() -> None:
         "bench": "import",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {platform.python_version()}",
+        "languages_per_unit": args.languages,
     }
     with tempfile.TemporaryDirectory() as tmp:
         tmx = Path(tmp) / "bench.tmx"
         t0 = time.perf_counter()
-        write_tmx(tmx, args.units)
+        write_tmx(tmx, args.units, languages=args.languages)
         print(
             f"generated {args.units} units ({tmx.stat().st_size / 1e6:.1f} MB) "
             f"in {time.perf_counter() - t0:.1f} s"

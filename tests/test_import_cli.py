@@ -31,7 +31,7 @@ TMX = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def tu(i: int, en: str, es: str) -> str:
+def tu(i: int | str, en: str, es: str) -> str:
     return (
         f'<tu tuid="{i}"><tuv xml:lang="en"><seg>{en}</seg></tuv>'
         f'<tuv xml:lang="es"><seg>{es}</seg></tuv></tu>'
@@ -206,3 +206,47 @@ def test_memory_commands(sqlite_url: str) -> None:
         runner.invoke(app, ["memory", "list", "--json", "--db", sqlite_url]).output
     )
     assert listing == []
+
+
+@pytest.mark.postgres
+def test_a_write_failing_in_the_background_rolls_back_the_whole_import(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Batches are written by a background thread while the file is still being read;
+    a database error there must still fail the import and leave nothing behind."""
+    import psycopg
+
+    from tm.services.memory import import_files
+    from tm.store import Store
+
+    store = Store(pg_url)
+    store.upgrade()
+    tus = [tu(i, f"Sentence {i}", f"Frase {i}") for i in range(4500)]
+    # The tuid column holds 500 characters on PostgreSQL: the third batch fails in COPY.
+    tus[4200] = tu("x" * 600, "An overlong id", "Un id demasiado largo")
+    f = write_tmx(tmp_path / "long-id.tmx", tus)
+    try:
+        with pytest.raises(psycopg.Error) as err:
+            import_files(store, [f], memory="m")
+        assert "too long" in str(err.value)
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM unit")).scalar_one() == 0
+            assert conn.execute(text("SELECT COUNT(*) FROM fuzzy_posting")).scalar_one() == 0
+            assert (
+                conn.execute(text("SELECT COUNT(*) FROM memory WHERE name = 'm'")).scalar_one() == 0
+            )
+    finally:
+        store.dispose()
+
+
+def test_bulk_gc_restores_the_collector_settings_even_on_error() -> None:
+    import gc
+
+    from tm.services.bulk import BULK_GEN0_THRESHOLD, bulk_gc
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), bulk_gc():
+        assert gc.get_threshold()[0] == BULK_GEN0_THRESHOLD
+        raise RuntimeError("import failed")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -64,7 +64,24 @@ def parse_date(value: str, *, path: str | None = None, line: int | None = None) 
     """An aware UTC datetime from TMX's `YYYYMMDDThhmmssZ` (ISO 8601 also accepted).
 
     Why the hand-written fast path: strptime costs more than the rest of a simple tu.
+    Why the memo: a file's dates repeat (one per import session or project), and
+    datetimes are immutable, so equal strings can share one.
     """
+    known = _DATES.get(value)
+    if known is not None:
+        return known
+    parsed = _parse_date(value, path=path, line=line)
+    if len(_DATES) >= _DATES_MAX:
+        _DATES.clear()
+    _DATES[value] = parsed
+    return parsed
+
+
+_DATES: dict[str, datetime] = {}
+_DATES_MAX = 4096
+
+
+def _parse_date(value: str, *, path: str | None, line: int | None) -> datetime:
     s = value.strip()
     if len(s) == 16 and s[8] == "T" and s[15] == "Z" and s[:8].isdigit() and s[9:15].isdigit():
         try:

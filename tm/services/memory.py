@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, s
 from tm.errors import FormatError, NotFoundError, UsageError
 from tm.langs import match_key, normalize_tag, uses_spaces
 from tm.models import Status, Unit, display_text, strip_codes
+from tm.services.bulk import bulk_gc
 from tm.store import fuzzy_index
 from tm.store.engine import Store
 from tm.store.schema import ImportBatchRow, MemoryRow, UnitRow, VariantRow
@@ -226,9 +227,13 @@ def import_units(
             status=status,
             author=author or _current_user(),
         )
-        for unit in units:
-            writer.add(unit)
-        counts = writer.close()
+        try:
+            with bulk_gc():
+                for unit in units:
+                    writer.add(unit)
+                counts = writer.close()
+        finally:
+            writer.drain()
         _finish_batch(conn, batch_id, counts)
     return counts
 
@@ -310,17 +315,20 @@ def import_files(
             )
             label = f"importing {path.name}"
             try:
-                for unit in read_units(
-                    path, format=fmt, source_lang=src, target_lang=tgt, fuzzy=fuzzy
-                ):
-                    writer.add(unit)
-                    report.read += 1
-                    done += 1
-                    if done % 1000 == 0:
-                        progress(done, None, label)
-                counts = writer.close()
+                with bulk_gc():
+                    for unit in read_units(
+                        path, format=fmt, source_lang=src, target_lang=tgt, fuzzy=fuzzy
+                    ):
+                        writer.add(unit)
+                        report.read += 1
+                        done += 1
+                        if done % 1000 == 0:
+                            progress(done, None, label)
+                    counts = writer.close()
             except FormatError as err:
                 raise err.with_path(str(path)) from err
+            finally:
+                writer.drain()  # never roll back under a write still running
             _finish_batch(conn, batch_id, counts)
             report.added, report.merged, report.skipped = (
                 counts.added,

@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select, update
@@ -32,6 +34,8 @@ from tm.store import fuzzy_index
 from tm.store.schema import UnitRow, VariantRow
 
 BATCH_SIZE = 2000
+ROWS_PER_INSERT = 500  # rows per multi-row INSERT on SQLite
+SQLITE_MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32
 
 unit_t = cast(Table, UnitRow.__table__)
 variant_t = cast(Table, VariantRow.__table__)
@@ -138,7 +142,15 @@ def _agrees(a: dict[str, set[int]], b: dict[str, set[int]]) -> bool:
 
 
 class UnitWriter:
-    """Buffers units and flushes them in batches on one connection (one transaction)."""
+    """Buffers units and flushes them in batches on one connection (one transaction).
+
+    A batch's rows are written by a background thread while the caller reads and
+    prepares the next batch: the database driver releases the GIL while the database
+    works, so file parsing and row writing overlap on two cores. Every statement the
+    writer runs on the connection first waits for that thread, so the connection is
+    never used by two threads at once; `close` (or `drain`, on the error path) must
+    be called before the transaction ends.
+    """
 
     def __init__(
         self,
@@ -161,6 +173,9 @@ class UnitWriter:
         self.counts = WriteCounts()
         self._buffer: list[_Prepared] = []
         self._next_ids: dict[str, int] = {}
+        self._jobs: list[tuple[Table, Sequence[str], list[tuple[Any, ...]]]] = []
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
 
     def add(self, unit: Unit) -> None:
         if not unit.variants:
@@ -173,6 +188,7 @@ class UnitWriter:
         if not self._buffer:
             return
         batch, self._buffer = self._buffer, []
+        self._wait()
         existing = self._existing_units(batch)
         to_insert: list[_Prepared] = []
         seen_in_batch: dict[tuple[str, int, str | None], list[_Prepared]] = defaultdict(list)
@@ -223,12 +239,48 @@ class UnitWriter:
         self._insert(to_insert)
         self._merge(merges)
         self._upgrade_status(status_upgrades)
+        self._submit()
 
     def close(self) -> WriteCounts:
+        """Write what is buffered and wait until it is written."""
         self.flush()
+        self._wait()
+        self._shutdown()
         return self.counts
 
+    def drain(self) -> None:
+        """Wait for a background write without raising (the caller is failing already)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.exception()
+        self._shutdown()
+
     # -- internals ---------------------------------------------------------------
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()  # re-raises what the write raised
+
+    def _shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    def _submit(self) -> None:
+        """Hand this flush's rows (in foreign-key order) to the background writer."""
+        jobs, self._jobs = self._jobs, []
+        if not jobs:
+            return
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tm-writer")
+        self._pending = self._executor.submit(self._write_jobs, jobs)
+
+    def _write_jobs(
+        self, jobs: Sequence[tuple[Table, Sequence[str], list[tuple[Any, ...]]]]
+    ) -> None:
+        for table, cols, rows in jobs:
+            self._write_rows(table, cols, rows)
 
     def _write_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         """One driver-level executemany (COPY on PostgreSQL) of rows already in column order.
@@ -236,6 +288,7 @@ class UnitWriter:
         SQLAlchemy's per-row bind processing was most of the import time; the rows
         hold values exactly as its types store them (JSON text, UTC timestamps), built
         by `_insert` and `_insert_variants` without an intermediate dict per row.
+        Runs on the background thread, on the raw driver connection.
         """
         if not rows:
             return
@@ -250,10 +303,22 @@ class UnitWriter:
                     copy.write_row(row_values)
             return
         mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
-        )
-        self.conn.exec_driver_sql(sql, rows)
+        head = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES "
+        one = f"({', '.join([mark] * len(cols))})"
+        cursor = self.conn.connection.cursor()
+        try:
+            if self.conn.dialect.name != "sqlite":
+                cursor.executemany(head + one, rows)
+                return
+            # Multi-row VALUES: the driver releases the GIL once per statement while
+            # SQLite works, not once per row (per-row hand-offs starved this thread
+            # behind the parsing one), and binding is cheaper too.
+            per = max(1, min(ROWS_PER_INSERT, SQLITE_MAX_PARAMS // len(cols)))
+            for start in range(0, len(rows), per):
+                part = rows[start : start + per]
+                cursor.execute(head + ",".join([one] * len(part)), list(chain.from_iterable(part)))
+        finally:
+            cursor.close()
 
     def _datetime_converter(self) -> Callable[[datetime | None], Any]:
         """The stored form of a timestamp, memoised: a file's dates repeat a lot."""
@@ -402,7 +467,7 @@ class UnitWriter:
                     u.changed_by or u.created_by or author,
                 )
             )
-        self._write_rows(unit_t, _UNIT_COLS, rows)
+        self._jobs.append((unit_t, _UNIT_COLS, rows))
         self.counts.added += len(unit_ids)
         self._insert_variants(
             [(uid, prep.unit.variants) for uid, prep in zip(unit_ids, preps, strict=True)]
@@ -446,7 +511,7 @@ class UnitWriter:
                     v.next_text,
                 )
             )
-        self._write_rows(variant_t, _VARIANT_COLS, rows)
+        self._jobs.append((variant_t, _VARIANT_COLS, rows))
         texts = [(vid, p[3], p[1].text) for vid, p in zip(ids, pending, strict=True)]
         fuzzy_index.index_texts(self.conn, memory_id, texts)
 
