@@ -210,23 +210,6 @@ def test_plan_probes_stops_before_expensive_tokens() -> None:
     assert fx.plan_probes([], stats, min_score=75) is None
 
 
-def test_plan_probes_takes_optional_probes_only_from_fetched_postings() -> None:
-    keys = list(range(12))
-    stats = {k: (10 * (k + 1), 1) for k in keys}  # all cheap: normally probed
-    every = fx.plan_probes(keys, stats, min_score=75)
-    assert every is not None and len(every.probes) == 12
-    mandatory = max_unmatched(12, 12, 75) + 1
-    fetched = {0, 1, 2, 3, 7}  # the rarest few plus one
-    plan = fx.plan_probes(keys, stats, min_score=75, available=fetched)
-    assert plan is not None
-    probed = [k for k, _ in plan.probes]
-    # The mandatory rarest tokens are probed whatever was fetched; optional ones only
-    # if fetched, so no extra round trip is spent on them.
-    assert probed[:mandatory] == keys[:mandatory]
-    assert set(probed[mandatory:]) <= fetched
-    assert 7 in probed
-
-
 def test_lookup_is_exact_when_nothing_was_prefetched(
     any_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -237,12 +220,29 @@ def test_lookup_is_exact_when_nothing_was_prefetched(
     import_units(any_store, _units(sources), memory="onco")
     queries = [_edit(rng.choice(sources), rng) for _ in range(40)]
     normal = [lookup(any_store, q, source_lang="en", target_lang="es") for q in queries]
-    monkeypatch.setattr(fx, "prefetch_count", lambda _n, _score: 0)
+    monkeypatch.setattr(fx, "PREFETCH_POSTINGS", False)
     starved = [lookup(any_store, q, source_lang="en", target_lang="es") for q in queries]
     assert sum(1 for ms in normal if ms) > 20
     assert [[(m.score, m.source_text) for m in ms] for ms in starved] == [
         [(m.score, m.source_text) for m in ms] for ms in normal
     ]
+
+
+def test_plan_probes_takes_optional_probes_only_from_fetched_postings() -> None:
+    keys = list(range(12))
+    stats = {k: (10 * (k + 1), 1) for k in keys}  # all cheap: normally probed
+    every = fx.plan_probes(keys, stats, min_score=75, budget_us=10_000)
+    assert every is not None and len(every.probes) == 12
+    mandatory = max_unmatched(12, 12, 75) + 1
+    fetched = {0, 1, 2, 3, 7}  # the rarest few plus one
+    plan = fx.plan_probes(keys, stats, min_score=75, budget_us=10_000, available=fetched)
+    assert plan is not None
+    probed = [k for k, _ in plan.probes]
+    # The mandatory rarest tokens are probed whatever was fetched; optional ones only
+    # if fetched, so no extra round trip is spent on them.
+    assert probed[:mandatory] == keys[:mandatory]
+    assert set(probed[mandatory:]) <= fetched
+    assert 7 in probed
 
 
 def test_chunk_encoding_round_trips() -> None:
@@ -308,3 +308,42 @@ def test_unindexing_some_variants_keeps_the_others(any_store: Store) -> None:
     with any_store.engine.connect() as conn:
         after = conn.execute(text(total)).scalar_one()
     assert before - after == 5  # remove, the, left, lymph, nodes
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("min_score", [50, 75, 95])
+def test_prefetch_statement_sends_every_mandatory_probe(pg_store: Store, min_score: int) -> None:
+    """`STATS_PREFETCH_SQL` sends the postings of the keys a plan must probe with the
+    statistics, and a plan restricted to what came needs nothing else."""
+    pg_store.upgrade()
+    rng = random.Random(min_score)
+    sources = list(dict.fromkeys(_sentence(rng) for _ in range(600)))
+    import_units(pg_store, _units(sources), memory="onco")
+    with pg_store.engine.connect() as conn:
+        memory_id = conn.execute(text("SELECT id FROM memory WHERE name = 'onco'")).scalar_one()
+        seed = fx.key_seed(memory_id, "en")
+        left_out = 0
+        for _ in range(40):
+            query = _edit(rng.choice(sources), rng) + " " + _sentence(rng)
+            keys = [fx.token_hash(seed, k) for k in token_keys(query)]
+            driver = conn.connection.driver_connection
+            rows = driver.execute(  # type: ignore[union-attr]
+                fx.STATS_PREFETCH_SQL, fx.stats_prefetch_params(keys, min_score), binary=True
+            ).fetchall()
+            stats = {key: (df, chunks) for key, df, chunks, _blob in rows}
+            assert stats == fx.fetch_stats(conn, keys)
+            sent = {key for key, _df, _chunks, blob in rows if blob is not None}
+            full = fx.plan_probes(keys, stats, min_score=min_score)
+            plan = fx.plan_probes(keys, stats, min_score=min_score, available=sent)
+            assert full is not None and plan is not None
+            d_max = max_unmatched(len(keys), len(keys), min_score)
+            covered = 0
+            for key, weight in full.probes:  # the mandatory prefix of the full plan
+                if covered > d_max:
+                    break
+                assert key in sent or key not in stats, query
+                covered += weight
+            assert {k for k, _w in plan.probes if k in stats} <= sent
+            assert plan.covered > d_max  # still sound
+            left_out += len(stats) - len(sent)
+        assert left_out > 50  # frequent words stay on the server

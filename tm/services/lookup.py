@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
@@ -254,7 +254,7 @@ def _pg(sql: str) -> str:
 
 
 def _pg_pipeline(
-    conn: Connection, statements: Sequence[tuple[str, Sequence[Any]]]
+    conn: Connection, statements: Sequence[tuple[str, Sequence[Any] | Mapping[str, Any]]]
 ) -> list[list[tuple[Any, ...]]]:
     """Run statements in one round trip (psycopg pipeline mode), binary results."""
     pg_conn: Any = conn.connection.driver_connection
@@ -262,7 +262,9 @@ def _pg_pipeline(
     with pg_conn.pipeline():
         for sql, params in statements:
             cursor = pg_conn.cursor()
-            cursor.execute(sql, tuple(params), binary=True)
+            cursor.execute(
+                sql, params if isinstance(params, Mapping) else tuple(params), binary=True
+            )
             cursors.append(cursor)
     out = []
     for cursor in cursors:
@@ -295,7 +297,7 @@ def _memories_and_exact(
     source_key: str,
     target_key: str,
     target_tag: str,
-    also: Sequence[tuple[str, Sequence[Any]]] = (),
+    also: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> tuple[dict[int, str], dict[int, _Row], list[list[tuple[Any, ...]]]]:
     """The memories to search, the rows whose source is exactly one of `hashes`, and
     (PostgreSQL) the results of `also`, statements sent in the same round trip."""
@@ -327,15 +329,12 @@ def _memories_and_exact(
 
 def _stats_statements(
     probes: Sequence[tuple[Sequence[int], int]],
-) -> list[tuple[str, Sequence[Any]]]:
-    """PostgreSQL: per (token keys, min score), their statistics and rarest postings.
-
-    The postings of a list's rarest tokens come with the statistics
-    (`fx.prefetch_count`), so the planner rarely needs another round trip.
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """PostgreSQL: per (token keys, min score), their statistics and the postings the
+    plan will probe (`fx.STATS_PREFETCH_SQL`), so planning needs no second round trip.
     """
     return [
-        (fx.STATS_PREFETCH_SQL, (sorted(set(keys)), fx.prefetch_count(len(keys), floor)))
-        for keys, floor in probes
+        (fx.STATS_PREFETCH_SQL, fx.stats_prefetch_params(keys, floor)) for keys, floor in probes
     ]
 
 
@@ -373,6 +372,10 @@ def _token_hashes(
 # lookup sends its token statistics for those ids in its first round trip and uses
 # them only if the ids it reads in that same round trip agree.
 _SPECULATE_MAX = 200
+# PostgreSQL: a restricted plan that leaves more candidates than this is refined with
+# the full plan (one more round trip): fetching and checking a candidate's row costs
+# ~20-40 us, a round trip ~200 us plus the frequent words' postings.
+REFINE_CANDIDATES = 64
 
 
 def _search(
@@ -398,7 +401,7 @@ def _search(
     hash_of = {id(p): exact_hash(p.query.text) for p in pending}
     with_tokens = [p for p in pending if p.analysis.tokens]
     guess: list[int] | None = hints.get(("memory_ids", memory)) if pg else None
-    speculative: list[tuple[str, Sequence[Any]]] = []
+    speculative: list[tuple[str, Mapping[str, Any]]] = []
     guessed: dict[int, list[list[int]]] = {}
     if guess and len(with_tokens) * len(guess) <= _SPECULATE_MAX:
         guessed = _token_hashes(with_tokens, guess, source_key)
@@ -446,18 +449,54 @@ def _search(
         stats, postings = _stats_and_prefetch(
             conn, [(hashes, p.floor) for p in todo for hashes in hashed[id(p)]]
         )
-    for done, p in enumerate(todo, 1):
-        for hashes in hashed[id(p)]:
-            plan = fx.plan_probes(hashes, stats, min_score=p.floor, available=postings)
-            if plan is None:
-                continue
-            probed = [k for k, _w in plan.probes]
-            chunks = [(k, blob) for k in probed for blob in (postings or {}).get(k, [])]
-            unread = [k for k in probed if k in stats and (postings is None or k not in postings)]
-            chunks.extend(fx.fetch_postings(conn, unread))
-            p.variant_ids.update(fx.candidates_from_postings(plan, chunks))
-        if progress and done % 50 == 0:
-            progress(done, len(todo), "searching")
+    plans = [
+        (p, hashes, plan)
+        for p in todo
+        for hashes in hashed[id(p)]
+        if (plan := fx.plan_probes(hashes, stats, min_score=p.floor, available=postings))
+        is not None
+    ]
+    # Postings not fetched yet: SQLite reads each plan's on its own (in-process, and
+    # memory stays one query's worth); PostgreSQL reads what a group of plans lacks
+    # in one round trip.
+    group = 1 if postings is None else 50
+    have = postings or {}
+    done = 0
+    for start in range(0, len(plans), group):
+        part = plans[start : start + group]
+        fetched: dict[int, list[bytes]] = {}
+
+        def fetch(keys: Iterable[int], fetched: dict[int, list[bytes]] = fetched) -> None:
+            unread = {k for k in keys if k in stats and k not in have and k not in fetched}
+            for key, blob in fx.fetch_postings(conn, unread):
+                fetched.setdefault(key, []).append(blob)
+
+        def candidates(plan: fx.ProbePlan, fetched: dict[int, list[bytes]] = fetched) -> set[int]:
+            chunks = [
+                (k, blob) for k, _w in plan.probes for blob in (have.get(k) or fetched.get(k) or [])
+            ]
+            return set(fx.candidates_from_postings(plan, chunks))
+
+        fetch(k for _p, _h, plan in part for k, _w in plan.probes)
+        cands_of = [candidates(plan) for _p, _h, plan in part]
+        if postings is not None:
+            # PostgreSQL planned with the prefetched postings only. Where that left
+            # many candidates (large TMs), the full plan's frequent words rule most of
+            # them out for one more round trip: cheaper than fetching and checking them.
+            refine = []
+            for i, (p, hashes, plan) in enumerate(part):
+                if len(cands_of[i]) > REFINE_CANDIDATES:
+                    full = fx.plan_probes(hashes, stats, min_score=p.floor)
+                    if full is not None and full.probes != plan.probes:
+                        refine.append((i, full))
+            fetch(k for _i, full in refine for k, _w in full.probes)
+            for i, full in refine:
+                cands_of[i] &= candidates(full)  # both are supersets of the true matches
+        for (p, _h, _plan), ids in zip(part, cands_of, strict=True):
+            p.variant_ids.update(ids)
+            done += 1
+            if progress and done % 50 == 0:  # in queries (a plan per query and memory)
+                progress(done * len(todo) // len(plans), len(todo), "searching")
     missing = {v for p in todo for v in p.variant_ids if v not in rows}
     if missing:
         rows.update(_rows_by_id(conn, missing, target_key, target_tag))

@@ -318,17 +318,21 @@ def _buffer_texts(buf: _Buffer, memory_id: int, items: Iterable[tuple[int, str, 
     """Tokenise and hash (variant id, lang_key, text) into the buffer (the import hot path)."""
     lists = buf.lists
     crc32 = zlib.crc32
-    seed = 0
-    cache: dict[str, list[int]] = {}
-    last_lang: str | None = None
+    # Variants arrive unit by unit, so the language changes at nearly every item:
+    # each language's (seed, token cache) is looked up once per call, not per item.
+    scopes: dict[str, tuple[int, dict[str, list[int]]]] = {}
     count = 0
     for vid, lang_key, segment in items:
         keys = token_keys(segment)
         if not keys:
             continue
-        if lang_key != last_lang:
-            cache = buf.scopes.setdefault((memory_id, lang_key), {})
-            seed, last_lang = key_seed(memory_id, lang_key), lang_key
+        scope = scopes.get(lang_key)
+        if scope is None:
+            scope = scopes[lang_key] = (
+                key_seed(memory_id, lang_key),
+                buf.scopes.setdefault((memory_id, lang_key), {}),
+            )
+        seed, cache = scope
         distinct = set(keys)
         for k in distinct.difference(cache):
             h = crc32(k.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
@@ -579,7 +583,7 @@ class ProbePlan:
 COST_PER_CHUNK_US = 3.0
 COST_PER_ENTRY_US = 0.05
 COST_PER_CANDIDATE_US = 20.0
-PROBE_BUDGET_US = 2500.0
+PROBE_BUDGET_US = 200.0
 PROBE_BUDGET_MAX_US = 8000.0  # measured: more probing than this costs more than it saves
 
 
@@ -597,8 +601,7 @@ def plan_probes(
     probe and they raise the pigeonhole bar). The extra-probe budget grows with the
     candidates the mandatory probes may return (half their verification cost), unless
     `budget_us` fixes it. With `available` (postings already fetched), optional probes
-    are taken only from those keys: another round trip would cost more than they save.
-    Returns None for a query without tokens.
+    come only from those keys. Returns None for a query without tokens.
     """
     n = len(keys)
     if n == 0:
@@ -622,7 +625,7 @@ def plan_probes(
                 )
             if cost + step > budget:
                 break  # the bound is already safe; this token would cost more than it saves
-            if available is not None and df and key not in available:
+            if available is not None and key not in available:
                 continue
         probes.append((key, weights[key]))
         covered += weights[key]
@@ -716,21 +719,36 @@ def fetch_postings(conn: Connection, keys: Iterable[int]) -> list[tuple[int, byt
 # PostgreSQL: a query's token statistics and the postings of its rarest tokens in one
 # statement, so a lookup does not wait for one round trip to plan the next. The
 # mandatory probes are the rarest tokens covering D(n) + 1 query positions, so the
-# D(n) + 1 rarest stored tokens always include them; PREFETCH_EXTRA more give the
-# planner optional probes that cost no extra round trip.
+# D(n) + 1 rarest stored tokens always include them. PREFETCH_EXTRA more, if their
+# lists are short, give the planner optional probes; on PostgreSQL it takes optional
+# probes only from what came (`plan_probes(available=...)`): postings must cross the
+# wire, and the measured optimum was a few short lists, not the budget SQLite reads.
+# A mandatory key that did not come (ties at the boundary) is read in another round
+# trip, so the prefetch only saves time, never recall.
+PREFETCH_POSTINGS = True  # tests turn it off to exercise the second round trip
 PREFETCH_EXTRA = 3
+PREFETCH_EXTRA_MAX_DF = 5_000
 STATS_PREFETCH_SQL = (
     "WITH s AS (SELECT token_key, df, chunks, "
     "row_number() OVER (ORDER BY df, token_key) AS rn "
-    "FROM fuzzy_token WHERE token_key = ANY(%s)) "
+    "FROM fuzzy_token WHERE token_key = ANY(%(keys)s)) "
     "SELECT s.token_key, s.df, s.chunks, p.entries FROM s "
-    "LEFT JOIN fuzzy_posting p ON p.token_key = s.token_key AND s.rn <= %s"
+    "LEFT JOIN fuzzy_posting p ON p.token_key = s.token_key AND %(fetch)s "
+    "AND (s.rn <= %(mandatory)s OR (s.rn <= %(extra)s AND s.df <= %(extra_df)s))"
 )
 
 
-def prefetch_count(query_len: int, min_score: int) -> int:
-    """How many of a query's rarest stored tokens to fetch postings for with its stats."""
-    return max_unmatched(query_len, query_len, min_score) + 1 + PREFETCH_EXTRA
+def stats_prefetch_params(keys: Sequence[int], min_score: int) -> dict[str, Any]:
+    """Parameters of `STATS_PREFETCH_SQL` for a query's token keys."""
+    n = len(keys)
+    mandatory = max_unmatched(n, n, min_score) + 1  # distinct keys needed, at most
+    return {
+        "keys": sorted(set(keys)),
+        "fetch": PREFETCH_POSTINGS,
+        "mandatory": mandatory,
+        "extra": mandatory + PREFETCH_EXTRA,
+        "extra_df": PREFETCH_EXTRA_MAX_DF,
+    }
 
 
 def read_stats_prefetch(

@@ -94,8 +94,7 @@ class VariantRow(Base):
     __tablename__ = "variant"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Indexed as the first column of uq_variant_unit_lang_text (migration 0003).
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     # Denormalised from unit so exact lookups and dedup are one index probe.
     memory_id: Mapped[int] = mapped_column(ForeignKey("memory.id", ondelete="CASCADE"))
     lang: Mapped[str] = mapped_column(String(LANG_LEN))
