@@ -258,6 +258,13 @@ def _pg_pipeline(
 ) -> list[list[tuple[Any, ...]]]:
     """Run statements in one round trip (psycopg pipeline mode), binary results."""
     pg_conn: Any = conn.connection.driver_connection
+    if len(statements) == 1:  # pipeline mode's own syncing costs more than it saves
+        sql, params = statements[0]
+        with pg_conn.cursor() as cursor:
+            cursor.execute(
+                sql, params if isinstance(params, Mapping) else tuple(params), binary=True
+            )
+            return [list(cursor.fetchall())]
     cursors = []
     with pg_conn.pipeline():
         for sql, params in statements:
