@@ -180,11 +180,11 @@ def analyze(text: str) -> Analysis:
 _ASCII_SPECIAL_RE = re.compile(r"[0-9<%{$]")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z_]+")
 # ASCII with digits but no tag or placeholder opener: a number starts wherever a digit
-# does not continue a word (the scanner tries numbers before words), so numbers become
-# their key in one C-level substitution and one findall collects keys and words.
+# does not continue a word (the scanner tries numbers before words).
 _ASCII_MARKUP_RE = re.compile(r"[<%{$]")
-_ASCII_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,]\d+)*")
-_ASCII_KEY_RE = re.compile("\x01N|[a-z0-9_]+")
+# One pass: numbers (where a digit does not continue a word) before words, so a token
+# starting with a digit is a number (letters and "_" sort after ":", digits before).
+_ASCII_NUMBER_OR_WORD_RE = re.compile(r"(?<![a-z0-9_])\d+(?:[.,]\d+)*|[a-z0-9_]+")
 # The same shortcut for other scripts written with spaces (accented Latin, Cyrillic ...).
 _SPECIAL_RE = re.compile(f"[\\d<%{{$\ue000-\uf8ff{_NO_SPACE_CLASS}]")
 _PLAIN_WORD_RE = re.compile(r"\w+")
@@ -199,7 +199,10 @@ def token_keys(text: str) -> list[str]:
         if not _ASCII_SPECIAL_RE.search(text):
             return _ASCII_WORD_RE.findall(text.lower())
         if not _ASCII_MARKUP_RE.search(text):
-            return _ASCII_KEY_RE.findall(_ASCII_NUMBER_RE.sub(NUMBER_KEY, text.lower()))
+            return [
+                NUMBER_KEY if t < ":" else t
+                for t in _ASCII_NUMBER_OR_WORD_RE.findall(text.lower())
+            ]
         norm = text
     else:
         norm = exact_key(text)

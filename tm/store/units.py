@@ -191,33 +191,40 @@ class UnitWriter:
         self._wait()
         existing = self._existing_units(batch)
         to_insert: list[_Prepared] = []
-        seen_in_batch: dict[tuple[str, int, str | None], list[_Prepared]] = defaultdict(list)
+        seen_in_batch: dict[tuple[str, int, str | None], list[_Prepared]] = {}
         status_upgrades: dict[int, Status] = {}
         merges: list[tuple[int, _Prepared, set[str]]] = []
+        self.counts.languages.update(v.lang for prep in batch for v in prep.unit.variants)
         for prep in batch:
-            self.counts.languages.update(v.lang for v in prep.unit.variants)
-            match = None
-            for unit_id, stored in existing.get(prep.key, []):
-                if _agrees(prep.hashes, stored):
-                    match = (unit_id, stored)
-                    break
-            if match is not None:
-                unit_id, stored = match
-                missing = set(prep.hashes) - set(stored)
-                if missing:
-                    merges.append((unit_id, prep, missing))
-                    for k in missing:
-                        stored[k] = prep.hashes[k]
-                    self.counts.merged += 1
-                else:
-                    self.counts.skipped += 1
-                status_upgrades[unit_id] = max(
-                    status_upgrades.get(unit_id, prep.status), prep.status, key=lambda s: s.rank
+            key = prep.key
+            stored_units = existing.get(key)
+            if stored_units:
+                match = next(
+                    ((uid, stored) for uid, stored in stored_units if _agrees(prep.hashes, stored)),
+                    None,
                 )
+                if match is not None:
+                    unit_id, stored = match
+                    missing = set(prep.hashes) - set(stored)
+                    if missing:
+                        merges.append((unit_id, prep, missing))
+                        for k in missing:
+                            stored[k] = prep.hashes[k]
+                        self.counts.merged += 1
+                    else:
+                        self.counts.skipped += 1
+                    status_upgrades[unit_id] = max(
+                        status_upgrades.get(unit_id, prep.status), prep.status, key=lambda s: s.rank
+                    )
+                    continue
+            twins = seen_in_batch.get(key)
+            if twins is None:  # the common case: a source text new to the memory
+                if stored_units:
+                    self.counts.alternatives += 1
+                seen_in_batch[key] = [prep]
+                to_insert.append(prep)
                 continue
-            twin = next(
-                (p for p in seen_in_batch[prep.key] if _agrees(prep.hashes, p.hashes)), None
-            )
+            twin = next((p for p in twins if _agrees(prep.hashes, p.hashes)), None)
             if twin is not None:
                 missing = set(prep.hashes) - set(twin.hashes)
                 if missing:
@@ -232,9 +239,8 @@ class UnitWriter:
                 if prep.status.rank > twin.status.rank:
                     twin.status = prep.status
                 continue
-            if existing.get(prep.key) or seen_in_batch[prep.key]:
-                self.counts.alternatives += 1
-            seen_in_batch[prep.key].append(prep)
+            self.counts.alternatives += 1
+            twins.append(prep)
             to_insert.append(prep)
         self._insert(to_insert)
         self._merge(merges)
@@ -313,6 +319,15 @@ class UnitWriter:
             # Multi-row VALUES: the driver releases the GIL once per statement while
             # SQLite works, not once per row (per-row hand-offs starved this thread
             # behind the parsing one), and binding is cheaper too.
+            # Columns NULL in every row are left to their default: most optional
+            # columns are empty in a typical file, and binding costs per parameter.
+            columns = list(zip(*rows, strict=True))
+            keep = [i for i, values in enumerate(columns) if values.count(None) != len(rows)]
+            if len(keep) < len(cols):
+                cols = [cols[i] for i in keep]
+                rows = list(zip(*[columns[i] for i in keep], strict=True))
+                head = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES "
+                one = f"({', '.join([mark] * len(cols))})"
             per = max(1, min(ROWS_PER_INSERT, SQLITE_MAX_PARAMS // len(cols)))
             for start in range(0, len(rows), per):
                 part = rows[start : start + per]
