@@ -123,3 +123,32 @@ def test_language_tags_are_matched_by_key(any_store: Store) -> None:
     [hit] = svc.concordance(any_store, "乳腺癌", lang="zh-Hans", target_langs=["en-US"])
     assert hit.translations == {"en-GB": "Breast cancer recurrence"}
     assert hit.spans == [(0, 3)]
+
+
+def test_sparse_optional_fields_survive_bulk_writes(any_store: Store) -> None:
+    """Bulk inserts leave out columns that are empty in every row of a batch; a field
+    set on one unit among thousands must still be stored, and the rest stay empty."""
+    from datetime import UTC, datetime
+
+    units = [pair(f"Sentence number {i} about recurrence", f"Frase {i}") for i in range(4500)]
+    special = units[3100]
+    special.note = "checked by the oncologist"
+    special.variants[1].created_by = "reviewer"
+    special.variants[1].changed_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    special.variants[0].notes = ["source note"]
+    svc.import_units(any_store, units, memory="sparse")
+    assert counts(any_store) == (4500, 9000)
+    with any_store.session() as s:
+        noted = s.execute(select(UnitRow.tuid, UnitRow.note).where(UnitRow.note.is_not(None)))
+        assert [n for _t, n in noted] == ["checked by the oncologist"]
+        target = s.execute(
+            select(VariantRow.text, VariantRow.created_by, VariantRow.changed_at).where(
+                VariantRow.created_by.is_not(None)
+            )
+        ).all()
+        assert [(t, c) for t, c, _when in target] == [("Frase 3100", "reviewer")]
+        assert target[0][2] is not None and target[0][2].replace(tzinfo=UTC) == datetime(
+            2026, 3, 1, 12, 0, tzinfo=UTC
+        )
+        with_notes = s.scalars(select(VariantRow.notes).where(VariantRow.notes.is_not(None)))
+        assert list(with_notes) == [["source note"]]
