@@ -200,8 +200,7 @@ def token_keys(text: str) -> list[str]:
             return _ASCII_WORD_RE.findall(text.lower())
         if not _ASCII_MARKUP_RE.search(text):
             return [
-                NUMBER_KEY if t < ":" else t
-                for t in _ASCII_NUMBER_OR_WORD_RE.findall(text.lower())
+                NUMBER_KEY if t < ":" else t for t in _ASCII_NUMBER_OR_WORD_RE.findall(text.lower())
             ]
         norm = text
     else:

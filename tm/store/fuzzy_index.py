@@ -31,7 +31,6 @@ hide one: the service checks every candidate against its text.
 
 from __future__ import annotations
 
-import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
@@ -46,9 +45,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tm.match import length_window, max_unmatched
 from tm.normalize import TOKENIZER_VERSION, token_keys
+from tm.postings import (
+    _VID_TYPE,
+    FLUSH_AT,
+    NTOK_MAX,
+    Chunk,
+    Count,
+    PostingBuffer,
+    key_seed,
+    pack_entries,
+    unpack_entries,
+)
+from tm.postings import token_hash as token_hash  # part of this module's API
+from tm.store.index_worker import WorkerBuffer
 from tm.store.schema import Base, VariantRow
 
-NTOK_MAX = 65535  # token counts are packed as unsigned 16-bit; longer segments clamp
 # A key with this many chunks has them merged when postings are flushed: probing a key
 # costs ~1.5 us per chunk, and with buffered writes even frequent words collect a chunk
 # only every ~100,000 imported units, so merging them stays cheap.
@@ -90,42 +101,6 @@ class FuzzyIndexMetaRow(Base):
 
 
 # --- keys and chunk encoding ------------------------------------------------------------
-
-
-def key_seed(memory_id: int, lang_key: str) -> int:
-    """Hash state after (memory, language): token keys never mix memories or languages."""
-    return zlib.crc32(f"{memory_id}\x1f{lang_key}\x1f".encode())
-
-
-def token_hash(seed: int, token: str) -> int:
-    """A signed 32-bit key (fits INTEGER everywhere); collisions only widen candidates."""
-    return zlib.crc32(token.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
-
-
-_BIG_ENDIAN = sys.byteorder == "big"
-_VID_TYPE = "I" if array("I").itemsize == 4 else "L"
-
-
-def pack_entries(ntoks: array, vids: array) -> bytes:
-    """Chunk bytes: all ntoks (uint16) then all variant ids (uint32), little-endian."""
-    if _BIG_ENDIAN:
-        ntoks, vids = array("H", ntoks), array(_VID_TYPE, vids)
-        ntoks.byteswap()
-        vids.byteswap()
-    return ntoks.tobytes() + vids.tobytes()
-
-
-def unpack_entries(blob: bytes) -> tuple[array, array]:
-    """The (ntoks, variant ids) arrays of a chunk, sorted by ntok."""
-    n = len(blob) // 6
-    ntoks = array("H")
-    ntoks.frombytes(blob[: 2 * n])
-    vids = array(_VID_TYPE)
-    vids.frombytes(blob[2 * n :])
-    if _BIG_ENDIAN:
-        ntoks.byteswap()
-        vids.byteswap()
-    return ntoks, vids
 
 
 def _group(rows: Iterable[Mapping[Any, Any]]) -> dict[int, list[tuple[int, int]]]:
@@ -267,32 +242,9 @@ def _merge(conn: Connection, key: int) -> None:
 # --- maintenance (called by the import service inside its transaction) -------------------
 
 
-# Postings of a transaction are buffered in memory and written at most every FLUSH_AT
-# postings and just before the transaction commits: a bulk import then writes one chunk
-# per token per ~100,000 units instead of one per 2,000-unit batch, with no merging.
-FLUSH_AT = 2_000_000
-
-
-class _Buffer:
-    """Postings not yet written: token key -> [ntok << 32 | variant id] in insertion order.
-
-    Each distinct token of a scope maps straight to its key's list (`scopes`), so the
-    per-word work of an import is one dict probe and one append of a shared small int;
-    a flat list of (key << 48 | ...) ints cost an 80-bit int per word, a sort of all of
-    them and a pass to split them again at flush.
-    """
-
-    __slots__ = ("count", "lists", "scopes")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lists: dict[int, list[int]] = {}
-        self.scopes: dict[tuple[int, str], dict[str, list[int]]] = {}
-
-
 # Keyed by the Connection object, not `conn.info` (which outlives the transaction in
 # the pool): a rolled-back or discarded connection takes its buffer with it.
-_BUFFERS: WeakKeyDictionary[Connection, _Buffer] = WeakKeyDictionary()
+_BUFFERS: WeakKeyDictionary[Connection, PostingBuffer | WorkerBuffer] = WeakKeyDictionary()
 
 
 def _flush_before_commit(conn: Connection) -> None:
@@ -300,49 +252,20 @@ def _flush_before_commit(conn: Connection) -> None:
 
 
 def _drop_buffer(conn: Connection) -> None:
-    _BUFFERS.pop(conn, None)
+    buf = _BUFFERS.pop(conn, None)
+    if buf is not None:
+        buf.close()
 
 
-def _buffer(conn: Connection) -> _Buffer:
+def _buffer(conn: Connection) -> PostingBuffer | WorkerBuffer:
     buf = _BUFFERS.get(conn)
     if buf is None:
-        buf = _BUFFERS[conn] = _Buffer()
+        buf = _BUFFERS[conn] = PostingBuffer()
         if not event.contains(conn, "commit", _flush_before_commit):
             # SQLAlchemy fires "commit" before the DBAPI commit, inside the transaction.
             event.listen(conn, "commit", _flush_before_commit)
             event.listen(conn, "rollback", _drop_buffer)
     return buf
-
-
-def _buffer_texts(buf: _Buffer, memory_id: int, items: Iterable[tuple[int, str, str]]) -> None:
-    """Tokenise and hash (variant id, lang_key, text) into the buffer (the import hot path)."""
-    lists = buf.lists
-    crc32 = zlib.crc32
-    # Variants arrive unit by unit, so the language changes at nearly every item:
-    # each language's (seed, token cache) is looked up once per call, not per item.
-    scopes: dict[str, tuple[int, dict[str, list[int]]]] = {}
-    count = 0
-    for vid, lang_key, segment in items:
-        keys = token_keys(segment)
-        if not keys:
-            continue
-        scope = scopes.get(lang_key)
-        if scope is None:
-            scope = scopes[lang_key] = (
-                key_seed(memory_id, lang_key),
-                buf.scopes.setdefault((memory_id, lang_key), {}),
-            )
-        seed, cache = scope
-        distinct = set(keys)
-        for k in distinct.difference(cache):
-            h = crc32(k.encode("utf-8", "surrogatepass"), seed) - 0x8000_0000
-            # Colliding tokens share their key's list, as they share its chunks.
-            cache[k] = lists.setdefault(h, [])
-        low = (min(len(keys), NTOK_MAX) << 32) | vid
-        for k in distinct:
-            cache[k].append(low)
-        count += len(distinct)
-    buf.count += count
 
 
 def index_texts(conn: Connection, memory_id: int, items: Sequence[tuple[int, str, str]]) -> None:
@@ -352,9 +275,24 @@ def index_texts(conn: Connection, memory_id: int, items: Sequence[tuple[int, str
     FLUSH_AT postings); `flush_index` forces it for code that reads them back first.
     """
     buf = _buffer(conn)
-    _buffer_texts(buf, memory_id, items)
+    buf.add(memory_id, items)
     if buf.count >= FLUSH_AT:
-        flush_index(conn)
+        _write_postings(conn, *buf.drain())
+
+
+def use_worker(conn: Connection) -> None:
+    """Buffer this transaction's postings in a worker process from now on (bulk imports).
+
+    Postings buffered so far are written first. The worker is stopped when the buffer
+    is flushed before commit, or dropped on rollback.
+    """
+    current = _BUFFERS.get(conn)
+    if isinstance(current, WorkerBuffer):
+        return
+    if current is not None and current.count:
+        _write_postings(conn, *current.drain())
+    _buffer(conn)  # registers the commit and rollback hooks
+    _BUFFERS[conn] = WorkerBuffer()
 
 
 def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -366,37 +304,20 @@ def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         index_texts(conn, memory_id, items)
 
 
-def _split_lows(lows: list[int]) -> tuple[array, array]:
-    """The (ntok, variant id) arrays of `ntok << 32 | id` ints, in their order.
-
-    One uint64 array (converted in C) whose native bytes are read back as 16- and
-    32-bit lanes: no Python-level work per posting.
-    """
-    if _BIG_ENDIAN or array(_VID_TYPE).itemsize != 4:
-        return (
-            array("H", [(p >> 32) & 0xFFFF for p in lows]),
-            array(_VID_TYPE, [p & 0xFFFF_FFFF for p in lows]),
-        )
-    raw = array("Q", lows).tobytes()
-    halves, words = array("H"), array(_VID_TYPE)
-    halves.frombytes(raw)
-    words.frombytes(raw)
-    return halves[2::4], words[0::2]
-
-
 def flush_index(conn: Connection) -> None:
     """Write the postings buffered on this connection: one chunk per token key."""
     buf = _BUFFERS.pop(conn, None)
-    if buf is None or not buf.count:
+    if buf is None:
         return
-    chunks: list[tuple[int, int, bytes]] = []
-    counts: list[tuple[int, int, int]] = []
-    for key, lows in buf.lists.items():
-        lows.sort()  # by ntok, then id: chunk order
-        ntoks, vids = _split_lows(lows)
-        chunks.append((key, vids[0], pack_entries(ntoks, vids)))
-        counts.append((key, len(lows), 1))
-    buf.lists.clear()
+    try:
+        drained = buf.drain() if buf.count else None
+    finally:
+        buf.close()
+    if drained is not None:
+        _write_postings(conn, *drained)
+
+
+def _write_postings(conn: Connection, chunks: list[Chunk], counts: list[Count]) -> None:
     _insert_chunks(conn, chunks)
     _add_counts(conn, counts)
     for merge_key in _keys_to_merge(conn, [c[0] for c in counts]):

@@ -34,6 +34,9 @@ from tm.store import fuzzy_index
 from tm.store.schema import UnitRow, VariantRow
 
 BATCH_SIZE = 2000
+# Imports that reach this many units hand the fuzzy index's tokenising to a worker
+# process (tm.store.index_worker); smaller ones do not pay for starting it.
+INDEX_WORKER_AFTER = 6000
 ROWS_PER_INSERT = 500  # rows per multi-row INSERT on SQLite
 SQLITE_MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32
 
@@ -176,6 +179,7 @@ class UnitWriter:
         self._jobs: list[tuple[Table, Sequence[str], list[tuple[Any, ...]]]] = []
         self._executor: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
+        self._worker = False
 
     def add(self, unit: Unit) -> None:
         if not unit.variants:
@@ -189,6 +193,9 @@ class UnitWriter:
             return
         batch, self._buffer = self._buffer, []
         self._wait()
+        if not self._worker and self.counts.added + len(batch) >= INDEX_WORKER_AFTER:
+            fuzzy_index.use_worker(self.conn)  # a bulk import: tokenise on another core
+            self._worker = True
         existing = self._existing_units(batch)
         to_insert: list[_Prepared] = []
         seen_in_batch: dict[tuple[str, int, str | None], list[_Prepared]] = {}
