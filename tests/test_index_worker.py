@@ -143,3 +143,29 @@ def test_a_broken_file_stops_the_worker_and_rolls_back(
     with any_store.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM unit")).scalar_one() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM fuzzy_posting")).scalar_one() == 0
+
+
+@pytest.mark.parametrize("worker", [False, True], ids=["in-process", "worker"])
+def test_postings_flushed_mid_import_lose_nothing(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch, worker: bool
+) -> None:
+    """Big imports write their postings every FLUSH_AT postings; every posting of every
+    flush must arrive (a buffer drained mid-import kept filling lists it had handed on)."""
+    from tm.store import fuzzy_index
+
+    data = _units(3000, seed=4)
+    reference = Store(f"sqlite:///{tmp_path}/ref.sqlite3")
+    flushed = Store(f"sqlite:///{tmp_path}/flushed.sqlite3")
+    for store in (reference, flushed):
+        store.upgrade()
+    import_units(reference, data, memory="m")
+    monkeypatch.setattr(fuzzy_index, "FLUSH_AT", 5_000)  # several flushes in this import
+    monkeypatch.setattr(units, "INDEX_WORKER_AFTER", 0 if worker else 10**9)
+    import_units(flushed, data, memory="m")
+    ref_stats, ref_entries = _index(reference)
+    got_stats, got_entries = _index(flushed)
+    assert got_entries == ref_entries
+    assert {k: d for k, (d, _c) in got_stats.items()} == {k: d for k, (d, _c) in ref_stats.items()}
+    assert max(c for _d, c in got_stats.values()) > 1, "the import should have flushed mid-way"
+    for store in (reference, flushed):
+        store.dispose()

@@ -151,6 +151,8 @@ def drain(buf: PostingBuffer) -> tuple[list[Chunk], list[Count]]:
         chunks.append((key, vids[0], pack_entries(ntoks, vids)))
         counts.append((key, len(lows), 1))
     buf.lists.clear()
+    # The token caches point at the lists just drained: later postings need new ones.
+    buf.scopes.clear()
     buf.count = 0
     return chunks, counts
 
