@@ -159,7 +159,12 @@ def test_postings_flushed_mid_import_lose_nothing(
     for store in (reference, flushed):
         store.upgrade()
     import_units(reference, data, memory="m")
-    monkeypatch.setattr(fuzzy_index, "FLUSH_AT", 5_000)  # several flushes in this import
+    from tm import postings
+
+    # Several flushes in this import: in-process, in the worker, and the parent's drains.
+    monkeypatch.setattr(fuzzy_index, "FLUSH_AT", 5_000)
+    monkeypatch.setattr(postings, "FLUSH_AT", 5_000)
+    monkeypatch.setattr(index_worker, "WORKER_FLUSH_AT", 20_000)
     monkeypatch.setattr(units, "INDEX_WORKER_AFTER", 0 if worker else 10**9)
     import_units(flushed, data, memory="m")
     ref_stats, ref_entries = _index(reference)

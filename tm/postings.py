@@ -14,13 +14,16 @@ import pickle
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from tm.normalize import token_keys
 
 Chunk = tuple[int, int, bytes]  # (token key, first variant id, packed entries)
 Count = tuple[int, int, int]  # (token key, postings, chunks)
 
+CHUNK_MAX = 1 << 20  # entries per chunk when merging or rebuilding
 NTOK_MAX = 65535  # token counts are packed as unsigned 16-bit; longer segments clamp
 
 
@@ -157,7 +160,37 @@ def drain(buf: PostingBuffer) -> tuple[list[Chunk], list[Count]]:
     return chunks, counts
 
 
-def serve() -> None:
+def merge_chunks(blobs: Sequence[bytes]) -> list[tuple[int, bytes]]:
+    """Merge chunks into as few as possible, each sorted by ntok: [(chunk_id, entries)].
+
+    Every chunk is already sorted by ntok, so the merge moves whole runs of equal ntok
+    with array slices (memory copies) instead of sorting entries one by one; the order
+    of ids within one ntok does not matter to a probe.
+    """
+    runs: dict[int, list[array]] = defaultdict(list)
+    for blob in blobs:
+        ntoks, vids = unpack_entries(blob)
+        start = 0
+        while start < len(ntoks):
+            ntok = ntoks[start]
+            end = bisect_right(ntoks, ntok, start)
+            runs[ntok].append(vids[start:end])
+            start = end
+    out: list[tuple[int, bytes]] = []
+    ntoks_out, vids_out = array("H"), array(_VID_TYPE)
+    for ntok in sorted(runs):
+        for part in runs[ntok]:
+            vids_out.extend(part)
+            ntoks_out.extend(array("H", [ntok]) * len(part))
+            if len(vids_out) >= CHUNK_MAX:
+                out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
+                ntoks_out, vids_out = array("H"), array(_VID_TYPE)
+    if vids_out:
+        out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
+    return out
+
+
+def serve(flush_at: int = FLUSH_AT) -> None:
     """The worker process's loop: a PostingBuffer fed and drained over stdin/stdout.
 
     Messages are pickles from the parent (`tm.store.index_worker.WorkerBuffer`):
@@ -166,6 +199,19 @@ def serve() -> None:
     """
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     buf = PostingBuffer()
+    # Every FLUSH_AT postings the lists (~45 bytes a posting) are packed (6 bytes) and
+    # held here, so the parent can drain rarely: fewer pauses for it, and one chunk
+    # per token key and drain instead of one per FLUSH_AT postings.
+    held: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+    held_df: dict[int, int] = defaultdict(int)
+
+    def pack() -> None:
+        chunks, counts = buf.drain()
+        for key, first, blob in chunks:
+            held[key].append((first, blob))
+        for key, df, _n in counts:
+            held_df[key] += df
+
     while True:
         try:
             message = pickle.load(stdin)
@@ -173,8 +219,19 @@ def serve() -> None:
             return
         if message[0] == "add":
             buf.add(message[1], message[2])
+            if buf.count >= flush_at:
+                pack()
         elif message[0] == "drain":
-            pickle.dump(buf.drain(), stdout, protocol=pickle.HIGHEST_PROTOCOL)
+            pack()
+            chunks: list[Chunk] = []
+            counts: list[Count] = []
+            for key, parts in held.items():
+                merged = parts if len(parts) == 1 else merge_chunks([b for _f, b in parts])
+                chunks.extend((key, first, blob) for first, blob in merged)
+                counts.append((key, held_df[key], len(merged)))
+            held.clear()
+            held_df.clear()
+            pickle.dump((chunks, counts), stdout, protocol=pickle.HIGHEST_PROTOCOL)
             stdout.flush()
         else:
             raise ValueError(f"unknown message {message[0]!r}")

@@ -47,6 +47,7 @@ from tm.match import length_window, max_unmatched
 from tm.normalize import TOKENIZER_VERSION, token_keys
 from tm.postings import (
     _VID_TYPE,
+    CHUNK_MAX,
     FLUSH_AT,
     NTOK_MAX,
     Chunk,
@@ -56,7 +57,9 @@ from tm.postings import (
     pack_entries,
     unpack_entries,
 )
-from tm.postings import token_hash as token_hash  # part of this module's API
+from tm.postings import merge_chunks as merge_chunks  # part of this module's API
+from tm.postings import token_hash as token_hash
+from tm.store import index_worker
 from tm.store.index_worker import WorkerBuffer
 from tm.store.schema import Base, VariantRow
 
@@ -64,7 +67,6 @@ from tm.store.schema import Base, VariantRow
 # costs ~1.5 us per chunk, and with buffered writes even frequent words collect a chunk
 # only every ~100,000 imported units, so merging them stays cheap.
 MERGE_AT = 64
-CHUNK_MAX = 1 << 20  # entries per chunk when merging or rebuilding
 
 
 class FuzzyPostingRow(Base):
@@ -190,36 +192,6 @@ def _read_chunks(conn: Connection, key: int) -> list[tuple[int, bytes]]:
     ]
 
 
-def merge_chunks(blobs: Sequence[bytes]) -> list[tuple[int, bytes]]:
-    """Merge chunks into as few as possible, each sorted by ntok: [(chunk_id, entries)].
-
-    Every chunk is already sorted by ntok, so the merge moves whole runs of equal ntok
-    with array slices (memory copies) instead of sorting entries one by one; the order
-    of ids within one ntok does not matter to a probe.
-    """
-    runs: dict[int, list[array]] = defaultdict(list)
-    for blob in blobs:
-        ntoks, vids = unpack_entries(blob)
-        start = 0
-        while start < len(ntoks):
-            ntok = ntoks[start]
-            end = bisect_right(ntoks, ntok, start)
-            runs[ntok].append(vids[start:end])
-            start = end
-    out: list[tuple[int, bytes]] = []
-    ntoks_out, vids_out = array("H"), array(_VID_TYPE)
-    for ntok in sorted(runs):
-        for part in runs[ntok]:
-            vids_out.extend(part)
-            ntoks_out.extend(array("H", [ntok]) * len(part))
-            if len(vids_out) >= CHUNK_MAX:
-                out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
-                ntoks_out, vids_out = array("H"), array(_VID_TYPE)
-    if vids_out:
-        out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
-    return out
-
-
 def _merge(conn: Connection, key: int) -> None:
     """Merge a key's many small chunks (keeps a probe of it to a few row reads)."""
     chunks = _read_chunks(conn, key)
@@ -276,7 +248,7 @@ def index_texts(conn: Connection, memory_id: int, items: Sequence[tuple[int, str
     """
     buf = _buffer(conn)
     buf.add(memory_id, items)
-    if buf.count >= FLUSH_AT:
+    if buf.count >= (index_worker.WORKER_FLUSH_AT if isinstance(buf, WorkerBuffer) else FLUSH_AT):
         _write_postings(conn, *buf.drain())
 
 

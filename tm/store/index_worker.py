@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from tm import postings
 from tm.errors import TMError
 from tm.postings import Chunk, Count
 
@@ -32,8 +33,13 @@ from tm.postings import Chunk, Count
 # never sees the tokens: it estimates from the texts sent. Overestimating only means
 # flushing a little earlier.
 POSTINGS_PER_TEXT = 16
-# The child's command line (tests point it at a child that fails).
-WORKER_CODE = "from tm.postings import serve; serve()"
+# The worker packs its postings itself every FLUSH_AT (tm.postings.serve) and holds
+# them at 6 bytes each; the parent drains them after this many (estimated) postings,
+# which bounds the worker's memory near 200 MB, or before commit.
+WORKER_FLUSH_AT = 30_000_000
+# The child's program; {flush_at} is the parent's tm.postings.FLUSH_AT (tests lower it,
+# and point the program at a child that fails).
+WORKER_CODE = "from tm.postings import serve; serve({flush_at})"
 
 
 class WorkerBuffer:
@@ -46,7 +52,7 @@ class WorkerBuffer:
         root = str(Path(__file__).resolve().parents[2])  # where `tm` is importable from
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", WORKER_CODE],
+            [sys.executable, "-c", WORKER_CODE.format(flush_at=postings.FLUSH_AT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
