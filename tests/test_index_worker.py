@@ -174,3 +174,33 @@ def test_postings_flushed_mid_import_lose_nothing(
     assert max(c for _d, c in got_stats.values()) > 1, "the import should have flushed mid-way"
     for store in (reference, flushed):
         store.dispose()
+
+
+@pytest.mark.parametrize("worker", [False, True], ids=["in-process", "worker"])
+def test_mid_import_flushes_written_by_the_background_writer_on_each_backend(
+    any_store: Store, tmp_path: object, monkeypatch: pytest.MonkeyPatch, worker: bool
+) -> None:
+    """Mid-import flushes go to the import's writer thread (multi-row INSERT on SQLite,
+    COPY on PostgreSQL); lookups then find what a one-flush import finds."""
+    from tm import postings
+    from tm.store import fuzzy_index
+
+    data = _units(2500, seed=5)
+    reference = Store(f"sqlite:///{tmp_path}/ref.sqlite3")
+    reference.upgrade()
+    import_units(reference, data, memory="m")
+    monkeypatch.setattr(fuzzy_index, "FLUSH_AT", 4_000)
+    monkeypatch.setattr(postings, "FLUSH_AT", 4_000)
+    monkeypatch.setattr(index_worker, "WORKER_FLUSH_AT", 16_000)
+    monkeypatch.setattr(units, "INDEX_WORKER_AFTER", 0 if worker else 10**9)
+    import_units(any_store, data, memory="m")
+    ref_stats, ref_entries = _index(reference)
+    got_stats, got_entries = _index(any_store)
+    assert got_entries == ref_entries
+    assert {k: d for k, (d, _c) in got_stats.items()} == {k: d for k, (d, _c) in ref_stats.items()}
+    rng = random.Random(6)
+    for unit in rng.sample(data, 15):
+        text = unit.variants[0].text
+        [best] = lookup(any_store, text, source_lang="en", target_lang="es", limit=1)
+        assert best.source_text == text and best.score == 100
+    reference.dispose()

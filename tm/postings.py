@@ -200,8 +200,7 @@ def serve(flush_at: int = FLUSH_AT) -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     buf = PostingBuffer()
     # Every FLUSH_AT postings the lists (~45 bytes a posting) are packed (6 bytes) and
-    # held here, so the parent can drain rarely: fewer pauses for it, and one chunk
-    # per token key and drain instead of one per FLUSH_AT postings.
+    # held here, so the parent can drain rarely and pause less.
     held: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
     held_df: dict[int, int] = defaultdict(int)
 
@@ -225,10 +224,12 @@ def serve(flush_at: int = FLUSH_AT) -> None:
             pack()
             chunks: list[Chunk] = []
             counts: list[Count] = []
+            # A chunk per key and FLUSH_AT postings, as the in-process path writes them:
+            # merging them here costs the import more (measured at 1M units) than the
+            # extra chunk rows cost a probe; the store merges keys with many chunks.
             for key, parts in held.items():
-                merged = parts if len(parts) == 1 else merge_chunks([b for _f, b in parts])
-                chunks.extend((key, first, blob) for first, blob in merged)
-                counts.append((key, held_df[key], len(merged)))
+                chunks.extend((key, first, blob) for first, blob in parts)
+                counts.append((key, held_df[key], len(parts)))
             held.clear()
             held_df.clear()
             pickle.dump((chunks, counts), stdout, protocol=pickle.HIGHEST_PROTOCOL)

@@ -240,16 +240,74 @@ def _buffer(conn: Connection) -> PostingBuffer | WorkerBuffer:
     return buf
 
 
-def index_texts(conn: Connection, memory_id: int, items: Sequence[tuple[int, str, str]]) -> None:
+def index_texts(
+    conn: Connection,
+    memory_id: int,
+    items: Sequence[tuple[int, str, str]],
+    *,
+    write: Callable[[list[Chunk], list[Count]], None] | None = None,
+) -> None:
     """Add freshly inserted variants, as (id, lang_key, text), to the candidate index.
 
     The postings reach the tables before the transaction commits (or earlier, every
     FLUSH_AT postings); `flush_index` forces it for code that reads them back first.
+    `write`, if given, takes the postings of a mid-import flush instead of writing
+    them here (the import's background writer, with `write_postings_raw`).
     """
     buf = _buffer(conn)
     buf.add(memory_id, items)
     if buf.count >= (index_worker.WORKER_FLUSH_AT if isinstance(buf, WorkerBuffer) else FLUSH_AT):
-        _write_postings(conn, *buf.drain())
+        chunks, counts = buf.drain()
+        if write is None:
+            _write_postings(conn, chunks, counts)
+        else:
+            write(chunks, counts)
+
+
+_UPSERT_COUNTS = (
+    "INSERT INTO fuzzy_token (token_key, df, chunks) VALUES {values} "
+    "ON CONFLICT (token_key) DO UPDATE SET df = fuzzy_token.df + excluded.df, "
+    "chunks = fuzzy_token.chunks + excluded.chunks"
+)
+
+
+def write_postings_raw(
+    driver_conn: Any, dialect: str, chunks: list[Chunk], counts: list[Count]
+) -> None:
+    """Write flushed postings on the raw DBAPI connection (the import's writer thread).
+
+    Multi-row statements, so the driver releases the GIL once per few hundred rows,
+    not once per row. Keys that have collected many chunks are merged at the next
+    `flush_index` that writes them, not here.
+    """
+    chunks.sort()  # key order: each B-tree page is touched once per batch
+    items = sorted(counts)  # one lock order for concurrent imports (PostgreSQL)
+    cursor = driver_conn.cursor()
+    try:
+        if dialect == "postgresql":
+            with cursor.copy(
+                "COPY fuzzy_posting (token_key, chunk_id, entries) FROM STDIN"
+            ) as copy:
+                for row in chunks:
+                    copy.write_row(row)
+            mark = "(%s, %s, %s)"
+        else:
+            for start in range(0, len(chunks), 500):
+                part = chunks[start : start + 500]
+                cursor.execute(
+                    "INSERT INTO fuzzy_posting (token_key, chunk_id, entries) VALUES "
+                    + ",".join(["(?, ?, ?)"] * len(part)),
+                    [v for row in part for v in row],
+                )
+            mark = "(?, ?, ?)"
+        for start in range(0, len(items), 500):
+            counted = items[start : start + 500]
+            cursor.execute(
+                _UPSERT_COUNTS.format(values=",".join([mark] * len(counted))),
+                [v for row in counted for v in row],
+            )
+    finally:
+        cursor.close()
 
 
 def use_worker(conn: Connection) -> None:

@@ -33,10 +33,10 @@ from tm.postings import Chunk, Count
 # never sees the tokens: it estimates from the texts sent. Overestimating only means
 # flushing a little earlier.
 POSTINGS_PER_TEXT = 16
-# The worker packs its postings itself every FLUSH_AT (tm.postings.serve) and holds
-# them at 6 bytes each; the parent drains them after this many (estimated) postings,
-# which bounds the worker's memory near 200 MB, or before commit.
-WORKER_FLUSH_AT = 30_000_000
+# The worker packs its postings itself every FLUSH_AT (tm.postings.serve); the parent
+# drains them after this many (estimated) postings and hands them to its background
+# writer, and once more before commit.
+WORKER_FLUSH_AT = 2_000_000
 # The child's program; {flush_at} is the parent's tm.postings.FLUSH_AT (tests lower it,
 # and point the program at a child that fails).
 WORKER_CODE = "from tm.postings import serve; serve({flush_at})"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from itertools import chain
 from typing import Any, cast
 
@@ -30,6 +31,7 @@ from sqlalchemy import Connection, Table, func, select, update
 from tm.langs import match_key
 from tm.models import InlineCode, Status, Unit, Variant
 from tm.normalize import exact_hash
+from tm.postings import Chunk, Count
 from tm.store import fuzzy_index
 from tm.store.schema import UnitRow, VariantRow
 
@@ -176,7 +178,7 @@ class UnitWriter:
         self.counts = WriteCounts()
         self._buffer: list[_Prepared] = []
         self._next_ids: dict[str, int] = {}
-        self._jobs: list[tuple[Table, Sequence[str], list[tuple[Any, ...]]]] = []
+        self._jobs: list[Callable[[], None]] = []
         self._executor: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
         self._worker = False
@@ -289,11 +291,10 @@ class UnitWriter:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tm-writer")
         self._pending = self._executor.submit(self._write_jobs, jobs)
 
-    def _write_jobs(
-        self, jobs: Sequence[tuple[Table, Sequence[str], list[tuple[Any, ...]]]]
-    ) -> None:
-        for table, cols, rows in jobs:
-            self._write_rows(table, cols, rows)
+    @staticmethod
+    def _write_jobs(jobs: Sequence[Callable[[], None]]) -> None:
+        for job in jobs:
+            job()
 
     def _write_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         """One driver-level executemany (COPY on PostgreSQL) of rows already in column order.
@@ -489,7 +490,7 @@ class UnitWriter:
                     u.changed_by or u.created_by or author,
                 )
             )
-        self._jobs.append((unit_t, _UNIT_COLS, rows))
+        self._jobs.append(partial(self._write_rows, unit_t, _UNIT_COLS, rows))
         self.counts.added += len(unit_ids)
         self._insert_variants(
             [(uid, prep.unit.variants) for uid, prep in zip(unit_ids, preps, strict=True)]
@@ -533,9 +534,17 @@ class UnitWriter:
                     v.next_text,
                 )
             )
-        self._jobs.append((variant_t, _VARIANT_COLS, rows))
+        self._jobs.append(partial(self._write_rows, variant_t, _VARIANT_COLS, rows))
         texts = [(vid, p[3], p[1].text) for vid, p in zip(ids, pending, strict=True)]
-        fuzzy_index.index_texts(self.conn, memory_id, texts)
+        fuzzy_index.index_texts(self.conn, memory_id, texts, write=self._queue_postings)
+
+    def _queue_postings(self, chunks: list[Chunk], counts: list[Count]) -> None:
+        """Postings flushed mid-import go to the background writer with the rows."""
+        driver_conn = self.conn.connection.driver_connection
+        dialect = self.conn.dialect.name
+        self._jobs.append(
+            partial(fuzzy_index.write_postings_raw, driver_conn, dialect, chunks, counts)
+        )
 
     def _merge(self, merges: Sequence[tuple[int, _Prepared, set[str]]]) -> None:
         self._insert_variants(
