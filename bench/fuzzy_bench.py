@@ -93,10 +93,10 @@ def build(backend: str, size: int, corpus: Any) -> dict[str, Any]:
     index_seconds = 0.0
     original = fuzzy_index.index_texts  # what the import calls for each batch
 
-    def timed(conn: Any, memory_id: int, items: Any) -> None:
+    def timed(conn: Any, memory_id: int, items: Any, **options: Any) -> None:
         nonlocal index_seconds
         started = time.perf_counter()
-        original(conn, memory_id, items)
+        original(conn, memory_id, items, **options)
         index_seconds += time.perf_counter() - started
 
     flush_original = fuzzy_index._flush_before_commit

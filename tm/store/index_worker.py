@@ -36,7 +36,7 @@ POSTINGS_PER_TEXT = 16
 # The worker packs its postings itself every FLUSH_AT (tm.postings.serve); the parent
 # drains them after this many (estimated) postings and hands them to its background
 # writer, and once more before commit.
-WORKER_FLUSH_AT = 2_000_000
+WORKER_FLUSH_AT = 8_000_000
 # The child's program; {flush_at} is the parent's tm.postings.FLUSH_AT (tests lower it,
 # and point the program at a child that fails).
 WORKER_CODE = "from tm.postings import serve; serve({flush_at})"
