@@ -41,15 +41,8 @@ def _index(store: Store) -> tuple[dict[int, tuple[int, int]], dict[int, list[tup
     return stats, {k: sorted(v) for k, v in entries.items()}
 
 
-def test_worker_builds_the_same_index_as_the_import_process(
-    tmp_path: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = _units(3000, seed=1)
-    in_process = Store(f"sqlite:///{tmp_path}/a.sqlite3")
-    in_worker = Store(f"sqlite:///{tmp_path}/b.sqlite3")
-    for store in (in_process, in_worker):
-        store.upgrade()
-    import_units(in_process, data, memory="m")
+def workers_started(monkeypatch: pytest.MonkeyPatch) -> list[index_worker.WorkerBuffer]:
+    """Every import uses the worker from its first batch; the list collects them."""
     monkeypatch.setattr(units, "INDEX_WORKER_AFTER", 0)
     started: list[index_worker.WorkerBuffer] = []
     original = index_worker.WorkerBuffer.__init__
@@ -59,6 +52,19 @@ def test_worker_builds_the_same_index_as_the_import_process(
         started.append(self)
 
     monkeypatch.setattr(index_worker.WorkerBuffer, "__init__", record)
+    return started
+
+
+def test_worker_builds_the_same_index_as_the_import_process(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _units(3000, seed=1)
+    in_process = Store(f"sqlite:///{tmp_path}/a.sqlite3")
+    in_worker = Store(f"sqlite:///{tmp_path}/b.sqlite3")
+    for store in (in_process, in_worker):
+        store.upgrade()
+    import_units(in_process, data, memory="m")
+    started = workers_started(monkeypatch)
     import_units(in_worker, data, memory="m")
     assert len(started) == 1, "the bulk path should have used a worker"
     assert started[0]._proc.poll() == 0, "the worker should have exited after the flush"
@@ -114,15 +120,7 @@ def test_a_broken_file_stops_the_worker_and_rolls_back(
     from tm.errors import FormatError
     from tm.services.memory import import_files
 
-    monkeypatch.setattr(units, "INDEX_WORKER_AFTER", 0)
-    started: list[index_worker.WorkerBuffer] = []
-    original = index_worker.WorkerBuffer.__init__
-
-    def record(self: index_worker.WorkerBuffer) -> None:
-        original(self)
-        started.append(self)
-
-    monkeypatch.setattr(index_worker.WorkerBuffer, "__init__", record)
+    started = workers_started(monkeypatch)
     tus = "".join(
         f'<tu><tuv xml:lang="en"><seg>Bone pain {i}</seg></tuv>'
         f'<tuv xml:lang="es"><seg>Dolor óseo {i}</seg></tuv></tu>\n'
