@@ -239,14 +239,15 @@ def test_a_write_failing_in_the_background_rolls_back_the_whole_import(
         store.dispose()
 
 
-def test_bulk_gc_restores_the_collector_settings_even_on_error() -> None:
+def test_bulk_runtime_restores_the_interpreter_settings_even_on_error() -> None:
     import gc
 
-    from tm.services.bulk import BULK_GEN0_THRESHOLD, bulk_gc
+    from tm.services.bulk import BULK_GEN0_THRESHOLD, BULK_SWITCH_INTERVAL, bulk_runtime
 
-    before = gc.get_threshold()
-    with pytest.raises(RuntimeError), bulk_gc():
+    before = (gc.get_threshold(), sys.getswitchinterval())
+    with pytest.raises(RuntimeError), bulk_runtime():
         assert gc.get_threshold()[0] == BULK_GEN0_THRESHOLD
+        assert sys.getswitchinterval() == pytest.approx(BULK_SWITCH_INTERVAL)
         raise RuntimeError("import failed")
-    assert gc.get_threshold() == before
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before
     assert gc.get_freeze_count() == 0

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, s
 from tm.errors import FormatError, NotFoundError, UsageError
 from tm.langs import match_key, normalize_tag, uses_spaces
 from tm.models import Status, Unit, display_text, strip_codes
-from tm.services.bulk import bulk_gc
+from tm.services.bulk import bulk_runtime
 from tm.store import fuzzy_index
 from tm.store.engine import Store
 from tm.store.schema import ImportBatchRow, MemoryRow, UnitRow, VariantRow
@@ -228,7 +228,7 @@ def import_units(
             author=author or _current_user(),
         )
         try:
-            with bulk_gc():
+            with bulk_runtime():
                 for unit in units:
                     writer.add(unit)
                 counts = writer.close()
@@ -315,7 +315,7 @@ def import_files(
             )
             label = f"importing {path.name}"
             try:
-                with bulk_gc():
+                with bulk_runtime():
                     for unit in read_units(
                         path, format=fmt, source_lang=src, target_lang=tgt, fuzzy=fuzzy
                     ):

@@ -41,7 +41,7 @@ BATCH_SIZE = 2000
 # process (tm.store.index_worker); smaller ones do not pay for starting it.
 INDEX_WORKER_AFTER = 6000
 BULK_CACHE_KIB = 256 * 1024  # SQLite page cache while a bulk write runs
-ROWS_PER_INSERT = 500  # rows per multi-row INSERT on SQLite
+ROWS_PER_INSERT = 4000  # rows per multi-row INSERT on SQLite
 SQLITE_MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32
 
 unit_t = cast(Table, UnitRow.__table__)
