@@ -716,11 +716,15 @@ def write_inline(
             _write_x2(out, item, pos, partner, nestable, chosen, ids, ordinal, seq, data)
 
 
-def _inner(code: InlineCode) -> str | None:
+def _attr(code: InlineCode, wanted: str) -> str | None:
     for name, value in code.attrs:
-        if name == INNER_ATTR:
+        if name == wanted:
             return value
     return None
+
+
+def _inner(code: InlineCode) -> str | None:
+    return _attr(code, INNER_ATTR)
 
 
 def _write_tmx(
@@ -773,13 +777,6 @@ def _data_at(seq: Sequence[InlineCode | str], pos: int) -> str:
     return "" if isinstance(item, str) else item.data
 
 
-def _own_id(code: InlineCode) -> str | None:
-    for name, value in code.attrs:
-        if name == "id":
-            return value
-    return None
-
-
 def _write_x12(
     out: _Out,
     code: InlineCode,
@@ -826,12 +823,12 @@ def _write_x12(
         elif tag == "g":
             out.push("g", {"id": pair_id, **_filter_attrs("xliff12", "g", attrs)})
         elif tag == "it":
-            attrib = {"id": _own_id(code) or pair_id, "pos": "open"}
+            attrib = {"id": _attr(code, "id") or pair_id, "pos": "open"}
             out.empty(
                 "it", {**attrib, **_filter_attrs("xliff12", "it", attrs)}, code.data, _inner(code)
             )
         else:
-            attrib = {"id": _own_id(code) or pair_id}
+            attrib = {"id": _attr(code, "id") or pair_id}
             if paired:
                 attrib["rid"] = pair_id
             content = code.data if tag == "bpt" else ""
@@ -849,13 +846,13 @@ def _write_x12(
     pair_id = ids.get("pair", code.id, ordinal)
     if opened == "bpt" or opened == "bx":
         tag = "ept" if opened == "bpt" else "ex"
-        attrib = {"id": _own_id(code) or pair_id, "rid": pair_id}
+        attrib = {"id": _attr(code, "id") or pair_id, "rid": pair_id}
     elif opened == "it" or kind == "it" or code.data:
         tag = "it"
-        attrib = {"id": _own_id(code) or pair_id, "pos": "close"}
+        attrib = {"id": _attr(code, "id") or pair_id, "pos": "close"}
     else:
         tag = "ex"
-        attrib = {"id": _own_id(code) or pair_id}
+        attrib = {"id": _attr(code, "id") or pair_id}
     content = code.data if tag in ("ept", "it") else ""
     out.empty(
         tag,

@@ -61,6 +61,7 @@ from tm.postings import merge_chunks as merge_chunks  # part of this module's AP
 from tm.postings import token_hash as token_hash
 from tm.store import index_worker
 from tm.store.index_worker import WorkerBuffer
+from tm.store.multirow import insert_rows
 from tm.store.schema import Base, VariantRow
 
 # A key with this many chunks has them merged when postings are flushed: probing a key
@@ -134,35 +135,58 @@ def driver_sql(conn: Connection, statement: str) -> str:
     return statement
 
 
-def _insert_chunks(conn: Connection, chunks: list[tuple[int, int, bytes]]) -> None:
+def _insert_chunks(conn: Connection, chunks: list[Chunk]) -> None:
+    insert_chunks_raw(conn.connection.driver_connection, conn.dialect.name, chunks)
+
+
+def _add_counts(conn: Connection, counts: Iterable[Count]) -> None:
+    add_counts_raw(conn.connection.driver_connection, conn.dialect.name, counts)
+
+
+def insert_chunks_raw(driver_conn: Any, dialect: str, chunks: list[Chunk]) -> None:
+    """Insert posting chunks on a raw DBAPI connection (in the caller's transaction)."""
     if not chunks:
         return
     chunks.sort()  # key order: each B-tree page is touched once per batch
-    if conn.dialect.name == "postgresql":
-        # COPY beats INSERT for many rows and runs in the caller's transaction.
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY fuzzy_posting (token_key, chunk_id, entries) FROM STDIN") as copy:
-            for row in chunks:
-                copy.write_row(row)
-        return
-    conn.exec_driver_sql(
-        "INSERT INTO fuzzy_posting (token_key, chunk_id, entries) VALUES (?, ?, ?)", chunks
-    )
+    cursor = driver_conn.cursor()
+    try:
+        if dialect == "postgresql":
+            # COPY beats INSERT for many rows and runs in the caller's transaction.
+            with cursor.copy(
+                "COPY fuzzy_posting (token_key, chunk_id, entries) FROM STDIN"
+            ) as copy:
+                for row in chunks:
+                    copy.write_row(row)
+            return
+        # Chunks can be megabytes each: fewer rows a statement than plain rows.
+        insert_rows(
+            cursor,
+            "INSERT INTO fuzzy_posting (token_key, chunk_id, entries)",
+            chunks,
+            mark="?",
+            rows_per_statement=500,
+        )
+    finally:
+        cursor.close()
 
 
-def _add_counts(conn: Connection, counts: Iterable[tuple[int, int, int]]) -> None:
+def add_counts_raw(driver_conn: Any, dialect: str, counts: Iterable[Count]) -> None:
+    """Add (token key, postings, chunks) to `fuzzy_token`; each key at most once."""
     items = sorted(counts)  # one lock order for concurrent imports (PostgreSQL)
     if not items:
         return
-    conn.exec_driver_sql(
-        driver_sql(
-            conn,
-            "INSERT INTO fuzzy_token (token_key, df, chunks) VALUES (?, ?, ?) "
-            "ON CONFLICT (token_key) DO UPDATE SET df = fuzzy_token.df + excluded.df, "
+    cursor = driver_conn.cursor()
+    try:
+        insert_rows(
+            cursor,
+            "INSERT INTO fuzzy_token (token_key, df, chunks)",
+            items,
+            mark="%s" if dialect == "postgresql" else "?",
+            tail=" ON CONFLICT (token_key) DO UPDATE SET df = fuzzy_token.df + excluded.df, "
             "chunks = fuzzy_token.chunks + excluded.chunks",
-        ),
-        items,
-    )
+        )
+    finally:
+        cursor.close()
 
 
 def _keys_to_merge(conn: Connection, keys: Sequence[int]) -> list[int]:
@@ -232,11 +256,17 @@ def _drop_buffer(conn: Connection) -> None:
 def _buffer(conn: Connection) -> PostingBuffer | WorkerBuffer:
     buf = _BUFFERS.get(conn)
     if buf is None:
-        buf = _BUFFERS[conn] = PostingBuffer()
-        if not event.contains(conn, "commit", _flush_before_commit):
-            # SQLAlchemy fires "commit" before the DBAPI commit, inside the transaction.
-            event.listen(conn, "commit", _flush_before_commit)
-            event.listen(conn, "rollback", _drop_buffer)
+        buf = _attach(conn, PostingBuffer())
+    return buf
+
+
+def _attach(conn: Connection, buf: PostingBuffer | WorkerBuffer) -> PostingBuffer | WorkerBuffer:
+    """Make `buf` the connection's buffer, flushed before commit and dropped on rollback."""
+    _BUFFERS[conn] = buf
+    if not event.contains(conn, "commit", _flush_before_commit):
+        # SQLAlchemy fires "commit" before the DBAPI commit, inside the transaction.
+        event.listen(conn, "commit", _flush_before_commit)
+        event.listen(conn, "rollback", _drop_buffer)
     return buf
 
 
@@ -264,50 +294,16 @@ def index_texts(
             write(chunks, counts)
 
 
-_UPSERT_COUNTS = (
-    "INSERT INTO fuzzy_token (token_key, df, chunks) VALUES {values} "
-    "ON CONFLICT (token_key) DO UPDATE SET df = fuzzy_token.df + excluded.df, "
-    "chunks = fuzzy_token.chunks + excluded.chunks"
-)
-
-
 def write_postings_raw(
     driver_conn: Any, dialect: str, chunks: list[Chunk], counts: list[Count]
 ) -> None:
     """Write flushed postings on the raw DBAPI connection (the import's writer thread).
 
-    Multi-row statements, so the driver releases the GIL once per few hundred rows,
-    not once per row. Keys that have collected many chunks are merged at the next
-    `flush_index` that writes them, not here.
+    Keys that have collected many chunks are merged at the next `flush_index` that
+    writes them, not here (merging reads, which must wait for the writer).
     """
-    chunks.sort()  # key order: each B-tree page is touched once per batch
-    items = sorted(counts)  # one lock order for concurrent imports (PostgreSQL)
-    cursor = driver_conn.cursor()
-    try:
-        if dialect == "postgresql":
-            with cursor.copy(
-                "COPY fuzzy_posting (token_key, chunk_id, entries) FROM STDIN"
-            ) as copy:
-                for row in chunks:
-                    copy.write_row(row)
-            mark = "(%s, %s, %s)"
-        else:
-            for start in range(0, len(chunks), 500):
-                part = chunks[start : start + 500]
-                cursor.execute(
-                    "INSERT INTO fuzzy_posting (token_key, chunk_id, entries) VALUES "
-                    + ",".join(["(?, ?, ?)"] * len(part)),
-                    [v for row in part for v in row],
-                )
-            mark = "(?, ?, ?)"
-        for start in range(0, len(items), 500):
-            counted = items[start : start + 500]
-            cursor.execute(
-                _UPSERT_COUNTS.format(values=",".join([mark] * len(counted))),
-                [v for row in counted for v in row],
-            )
-    finally:
-        cursor.close()
+    insert_chunks_raw(driver_conn, dialect, chunks)
+    add_counts_raw(driver_conn, dialect, counts)
 
 
 def use_worker(conn: Connection) -> None:
@@ -321,8 +317,7 @@ def use_worker(conn: Connection) -> None:
         return
     if current is not None and current.count:
         _write_postings(conn, *current.drain())
-    _buffer(conn)  # registers the commit and rollback hooks
-    _BUFFERS[conn] = WorkerBuffer()
+    _attach(conn, WorkerBuffer())
 
 
 def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:

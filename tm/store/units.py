@@ -24,7 +24,6 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select, update
@@ -34,6 +33,7 @@ from tm.models import InlineCode, Status, Unit, Variant
 from tm.normalize import exact_hash
 from tm.postings import Chunk, Count
 from tm.store import fuzzy_index
+from tm.store.multirow import insert_rows
 from tm.store.schema import UnitRow, VariantRow
 
 BATCH_SIZE = 2000
@@ -41,8 +41,6 @@ BATCH_SIZE = 2000
 # process (tm.store.index_worker); smaller ones do not pay for starting it.
 INDEX_WORKER_AFTER = 6000
 BULK_CACHE_KIB = 256 * 1024  # SQLite page cache while a bulk write runs
-ROWS_PER_INSERT = 4000  # rows per multi-row INSERT on SQLite
-SQLITE_MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32
 
 unit_t = cast(Table, UnitRow.__table__)
 variant_t = cast(Table, VariantRow.__table__)
@@ -312,7 +310,8 @@ class UnitWriter:
             job()
 
     def _write_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """One driver-level executemany (COPY on PostgreSQL) of rows already in column order.
+        """Write rows already in column order: COPY on PostgreSQL, multi-row INSERTs on
+        SQLite (`tm.store.multirow`).
 
         SQLAlchemy's per-row bind processing was most of the import time; the rows
         hold values exactly as its types store them (JSON text, UTC timestamps), built
@@ -331,17 +330,14 @@ class UnitWriter:
                 for row_values in rows:
                     copy.write_row(row_values)
             return
-        mark = "?" if self.conn.dialect.name == "sqlite" else "%s"
-        head = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES "
-        one = f"({', '.join([mark] * len(cols))})"
         cursor = self.conn.connection.cursor()
         try:
             if self.conn.dialect.name != "sqlite":
-                cursor.executemany(head + one, rows)
+                marks = ", ".join(["%s"] * len(cols))
+                cursor.executemany(
+                    f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})", rows
+                )
                 return
-            # Multi-row VALUES: the driver releases the GIL once per statement while
-            # SQLite works, not once per row (per-row hand-offs starved this thread
-            # behind the parsing one), and binding is cheaper too.
             # Columns NULL in every row are left to their default: most optional
             # columns are empty in a typical file, and binding costs per parameter.
             columns = list(zip(*rows, strict=True))
@@ -349,12 +345,7 @@ class UnitWriter:
             if len(keep) < len(cols):
                 cols = [cols[i] for i in keep]
                 rows = list(zip(*[columns[i] for i in keep], strict=True))
-                head = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES "
-                one = f"({', '.join([mark] * len(cols))})"
-            per = max(1, min(ROWS_PER_INSERT, SQLITE_MAX_PARAMS // len(cols)))
-            for start in range(0, len(rows), per):
-                part = rows[start : start + per]
-                cursor.execute(head + ",".join([one] * len(part)), list(chain.from_iterable(part)))
+            insert_rows(cursor, f"INSERT INTO {table.name} ({', '.join(cols)})", rows, mark="?")
         finally:
             cursor.close()
 
