@@ -185,6 +185,11 @@ class _Row(NamedTuple):
     target_codes: Any
 
 
+_MEMORIES_SQL = (
+    "SELECT m.id, m.name, (SELECT value FROM fuzzy_index_meta "
+    "WHERE name = 'tokenizer_version') FROM memory m"
+)
+
 # One round trip gives everything ranking needs; units without a variant in the target
 # language drop out in the join (they cannot answer the query).
 _ROW_SQL = (
@@ -261,17 +266,13 @@ def _pg_pipeline(
     if len(statements) == 1:  # pipeline mode's own syncing costs more than it saves
         sql, params = statements[0]
         with pg_conn.cursor() as cursor:
-            cursor.execute(
-                sql, params if isinstance(params, Mapping) else tuple(params), binary=True
-            )
+            cursor.execute(sql, _params(params), binary=True)
             return [list(cursor.fetchall())]
     cursors = []
     with pg_conn.pipeline():
         for sql, params in statements:
             cursor = pg_conn.cursor()
-            cursor.execute(
-                sql, params if isinstance(params, Mapping) else tuple(params), binary=True
-            )
+            cursor.execute(sql, _params(params), binary=True)
             cursors.append(cursor)
     out = []
     for cursor in cursors:
@@ -280,10 +281,8 @@ def _pg_pipeline(
     return out
 
 
-_MEMORIES_SQL = (
-    "SELECT m.id, m.name, (SELECT value FROM fuzzy_index_meta "
-    "WHERE name = 'tokenizer_version') FROM memory m"
-)
+def _params(params: Sequence[Any] | Mapping[str, Any]) -> tuple[Any, ...] | Mapping[str, Any]:
+    return params if isinstance(params, Mapping) else tuple(params)
 
 
 def _check_memories(rows: Sequence[tuple[Any, ...]], memory: str | None) -> dict[int, str]:
@@ -375,9 +374,10 @@ def _token_hashes(
     }
 
 
-# PostgreSQL: the memory ids a lookup searched last time, per memory filter. The next
-# lookup sends its token statistics for those ids in its first round trip and uses
-# them only if the ids it reads in that same round trip agree.
+# PostgreSQL: a lookup remembers the memory ids it searched (`Store.hints`, per memory
+# filter); the next one sends its token statistics for those ids in its first round
+# trip and uses them only if the ids read in that same trip agree. Batches needing
+# more statements than this wait for the ids instead.
 _SPECULATE_MAX = 200
 # PostgreSQL: a restricted plan that leaves more candidates than this is refined with
 # the full plan (one more round trip): fetching and checking a candidate's row costs
@@ -463,51 +463,80 @@ def _search(
         if (plan := fx.plan_probes(hashes, stats, min_score=p.floor, available=postings))
         is not None
     ]
-    # Postings not fetched yet: SQLite reads each plan's on its own (in-process, and
-    # memory stays one query's worth); PostgreSQL reads what a group of plans lacks
-    # in one round trip.
+    _fuzzy_candidates(conn, plans, stats, postings, len(todo), progress)
+    missing = {v for p in todo for v in p.variant_ids if v not in rows}
+    if missing:
+        rows.update(_rows_by_id(conn, missing, target_key, target_tag))
+    return memories, rows, todo
+
+
+class _Postings:
+    """Chunks at hand for a group of plans: prefetched ones, then what is fetched."""
+
+    def __init__(
+        self, conn: Connection, stats: Mapping[int, Any], prefetched: Mapping[int, list[bytes]]
+    ) -> None:
+        self.conn, self.stats, self.prefetched = conn, stats, prefetched
+        self.fetched: dict[int, list[bytes]] = {}
+
+    def fetch(self, keys: Iterable[int]) -> None:
+        """Read the keys not at hand yet (stored ones only), in one query."""
+        unread = {
+            k
+            for k in keys
+            if k in self.stats and k not in self.prefetched and k not in self.fetched
+        }
+        for key, blob in fx.fetch_postings(self.conn, unread):
+            self.fetched.setdefault(key, []).append(blob)
+
+    def candidates(self, plan: fx.ProbePlan) -> set[int]:
+        chunks = [
+            (k, blob)
+            for k, _w in plan.probes
+            for blob in (self.prefetched.get(k) or self.fetched.get(k) or [])
+        ]
+        return set(fx.candidates_from_postings(plan, chunks))
+
+
+def _fuzzy_candidates(
+    conn: Connection,
+    plans: Sequence[tuple[_Pending, list[int], fx.ProbePlan]],
+    stats: Mapping[int, tuple[int, int]],
+    postings: dict[int, list[bytes]] | None,
+    queries: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """Add each plan's candidates to its query (`postings`: PostgreSQL's prefetch).
+
+    Postings not at hand yet: SQLite reads each plan's on its own (in-process, and
+    memory stays one query's worth); PostgreSQL reads what a group of plans lacks in
+    one round trip.
+    """
     group = 1 if postings is None else 50
-    have = postings or {}
     done = 0
     for start in range(0, len(plans), group):
         part = plans[start : start + group]
-        fetched: dict[int, list[bytes]] = {}
-
-        def fetch(keys: Iterable[int], fetched: dict[int, list[bytes]] = fetched) -> None:
-            unread = {k for k in keys if k in stats and k not in have and k not in fetched}
-            for key, blob in fx.fetch_postings(conn, unread):
-                fetched.setdefault(key, []).append(blob)
-
-        def candidates(plan: fx.ProbePlan, fetched: dict[int, list[bytes]] = fetched) -> set[int]:
-            chunks = [
-                (k, blob) for k, _w in plan.probes for blob in (have.get(k) or fetched.get(k) or [])
-            ]
-            return set(fx.candidates_from_postings(plan, chunks))
-
-        fetch(k for _p, _h, plan in part for k, _w in plan.probes)
-        cands_of = [candidates(plan) for _p, _h, plan in part]
+        at_hand = _Postings(conn, stats, postings or {})
+        at_hand.fetch(k for _p, _h, plan in part for k, _w in plan.probes)
+        found = [at_hand.candidates(plan) for _p, _h, plan in part]
         if postings is not None:
             # PostgreSQL planned with the prefetched postings only. Where that left
             # many candidates (large TMs), the full plan's frequent words rule most of
             # them out for one more round trip: cheaper than fetching and checking them.
             refine = []
             for i, (p, hashes, plan) in enumerate(part):
-                if len(cands_of[i]) > REFINE_CANDIDATES:
+                if len(found[i]) > REFINE_CANDIDATES:
                     full = fx.plan_probes(hashes, stats, min_score=p.floor)
                     if full is not None and full.probes != plan.probes:
                         refine.append((i, full))
-            fetch(k for _i, full in refine for k, _w in full.probes)
+            at_hand.fetch(k for _i, full in refine for k, _w in full.probes)
             for i, full in refine:
-                cands_of[i] &= candidates(full)  # both are supersets of the true matches
-        for (p, _h, _plan), ids in zip(part, cands_of, strict=True):
+                found[i] &= at_hand.candidates(full)  # both are supersets of the true matches
+        for (p, _h, _plan), ids in zip(part, found, strict=True):
             p.variant_ids.update(ids)
             done += 1
             if progress and done % 50 == 0:  # in queries (a plan per query and memory)
-                progress(done * len(todo) // len(plans), len(todo), "searching")
-    missing = {v for p in todo for v in p.variant_ids if v not in rows}
-    if missing:
-        rows.update(_rows_by_id(conn, missing, target_key, target_tag))
-    return memories, rows, todo
+                progress(done * queries // len(plans), queries, "searching")
 
 
 def lookup(
