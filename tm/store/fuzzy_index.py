@@ -306,18 +306,33 @@ def write_postings_raw(
     add_counts_raw(driver_conn, dialect, counts)
 
 
-def use_worker(conn: Connection) -> None:
+def use_worker(
+    conn: Connection, *, write: Callable[[list[Chunk], list[Count]], None] | None = None
+) -> None:
     """Buffer this transaction's postings in a worker process from now on (bulk imports).
 
-    Postings buffered so far are written first. The worker is stopped when the buffer
-    is flushed before commit, or dropped on rollback.
+    Postings buffered so far are written first (handed to `write` if given, as in
+    `index_texts`). The worker is stopped when the buffer is flushed before commit,
+    or dropped on rollback.
     """
     current = _BUFFERS.get(conn)
     if isinstance(current, WorkerBuffer):
         return
     if current is not None and current.count:
-        _write_postings(conn, *current.drain())
+        if write is None:
+            _write_postings(conn, *current.drain())
+        else:
+            write(*current.drain())
     _attach(conn, WorkerBuffer())
+
+
+def open_buffer(conn: Connection) -> None:
+    """Attach this transaction's posting buffer now (its commit hook with it).
+
+    For writers that hand the connection to a background thread: attaching later,
+    from another thread, would register the hook while that thread runs statements.
+    """
+    _buffer(conn)
 
 
 def index_variants(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:

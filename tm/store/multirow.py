@@ -16,6 +16,39 @@ SQLITE_MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32
 ROWS_PER_STATEMENT = 4000
 
 
+def statements(
+    head: str,
+    rows: Sequence[Sequence[Any]],
+    *,
+    mark: str,
+    tail: str = "",
+    rows_per_statement: int = ROWS_PER_STATEMENT,
+) -> list[tuple[str, list[Any]]]:
+    """`head VALUES (...), (...) tail` over `rows`, as few (sql, parameters) as fit.
+
+    `head` names the table and columns, `mark` is the driver's placeholder (`?` or
+    `%s`), `tail` may add an ON CONFLICT clause. Pure: an import builds these on its
+    reading thread, so the thread that executes them holds the GIL only to bind.
+    """
+    if not rows:
+        return []
+    width = len(rows[0])
+    one = f"({', '.join([mark] * width)})"
+    per = max(1, min(rows_per_statement, SQLITE_MAX_PARAMS // width))
+    out: list[tuple[str, list[Any]]] = []
+    full_sql = ""
+    for start in range(0, len(rows), per):
+        part = rows[start : start + per]
+        if len(part) == per and full_sql:
+            sql = full_sql
+        else:
+            sql = f"{head} VALUES {','.join([one] * len(part))}{tail}"
+            if len(part) == per:
+                full_sql = sql
+        out.append((sql, list(chain.from_iterable(part))))
+    return out
+
+
 def insert_rows(
     cursor: Any,
     head: str,
@@ -25,18 +58,8 @@ def insert_rows(
     tail: str = "",
     rows_per_statement: int = ROWS_PER_STATEMENT,
 ) -> None:
-    """Run `head VALUES (...), (...) tail` over `rows`, in as few statements as fit.
-
-    `head` names the table and columns, `mark` is the driver's placeholder (`?` or
-    `%s`), `tail` may add an ON CONFLICT clause.
-    """
-    if not rows:
-        return
-    width = len(rows[0])
-    one = f"({', '.join([mark] * width)})"
-    per = max(1, min(rows_per_statement, SQLITE_MAX_PARAMS // width))
-    for start in range(0, len(rows), per):
-        part = rows[start : start + per]
-        cursor.execute(
-            f"{head} VALUES {','.join([one] * len(part))}{tail}", list(chain.from_iterable(part))
-        )
+    """Run `statements(...)` on a raw DBAPI cursor."""
+    for sql, params in statements(
+        head, rows, mark=mark, tail=tail, rows_per_statement=rows_per_statement
+    ):
+        cursor.execute(sql, params)

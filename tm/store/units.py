@@ -33,7 +33,7 @@ from tm.models import InlineCode, Status, Unit, Variant
 from tm.normalize import exact_hash
 from tm.postings import Chunk, Count
 from tm.store import fuzzy_index
-from tm.store.multirow import insert_rows
+from tm.store.multirow import statements
 from tm.store.schema import UnitRow, VariantRow
 
 BATCH_SIZE = 2000
@@ -147,13 +147,19 @@ def _agrees(a: dict[str, set[int]], b: dict[str, set[int]]) -> bool:
 
 
 class UnitWriter:
-    """Buffers units and flushes them in batches on one connection (one transaction).
+    """Buffers units and writes them in batches on one connection (one transaction).
 
-    A batch's rows are written by a background thread while the caller reads and
-    prepares the next batch: the database driver releases the GIL while the database
-    works, so file parsing and row writing overlap on two cores. Every statement the
-    writer runs on the connection first waits for that thread, so the connection is
-    never used by two threads at once; `close` (or `drain`, on the error path) must
+    While an import runs, a background thread owns the connection: it reads each
+    batch's stored duplicates and writes the rows, and the database driver releases
+    the GIL while the database works, so reading the file (this thread) and writing
+    rows overlap on two cores. The jobs run in this order:
+
+        check(k), write(k-1), check(k+1), write(k), ...
+
+    `check(k)` is queued ahead of the previous batch's rows, so this thread decides
+    batch k (duplicates, merges, row building) while batch k-1 is written, instead of
+    waiting for it; what batch k-1 stores or extends comes from memory (`_recent`),
+    everything older from the database. `close` (or `drain`, on the error path) must
     be called before the transaction ends.
     """
 
@@ -178,9 +184,12 @@ class UnitWriter:
         self.counts = WriteCounts()
         self._buffer: list[_Prepared] = []
         self._next_ids: dict[str, int] = {}
-        self._jobs: list[Callable[[], None]] = []
+        self._id_pool: dict[str, list[int]] = {}
+        self._held: list[Callable[[], None]] = []  # this batch's writes, not yet queued
+        self._recent: dict[int, _Stored] = {}  # units the held writes insert or extend
         self._executor: ThreadPoolExecutor | None = None
-        self._pending: Future[None] | None = None
+        self._last: Future[Any] | None = None  # the newest job; FIFO: all before it ran
+        self._error: BaseException | None = None
         self._worker = False
         self._cache_pages: int | None = None
         if conn.dialect.name == "sqlite":
@@ -189,6 +198,9 @@ class UnitWriter:
             # 300k units). The connection's own setting comes back in `_shutdown`.
             self._cache_pages = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
             conn.exec_driver_sql(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        # The index buffer hooks into the connection's commit; attach it before the
+        # background thread starts using the connection.
+        fuzzy_index.open_buffer(conn)
 
     def add(self, unit: Unit) -> None:
         if not unit.variants:
@@ -201,15 +213,18 @@ class UnitWriter:
         if not self._buffer:
             return
         batch, self._buffer = self._buffer, []
-        self._wait()
+        check = self._submit(partial(self._check, batch))
+        self._submit_held()  # the previous batch's rows, queued behind this batch's check
+        existing = self._with_recent(check.result(), batch)
         if not self._worker and self.counts.added + len(batch) >= INDEX_WORKER_AFTER:
-            fuzzy_index.use_worker(self.conn)  # a bulk import: tokenise on another core
+            # A bulk import: tokenise on another core from now on.
+            fuzzy_index.use_worker(self.conn, write=self._queue_postings)
             self._worker = True
-        existing = self._existing_units(batch)
         to_insert: list[_Prepared] = []
         seen_in_batch: dict[tuple[str, int, str | None], list[_Prepared]] = {}
         status_upgrades: dict[int, Status] = {}
         merges: list[tuple[int, _Prepared, set[str]]] = []
+        extended: dict[int, _Stored] = {}
         self.counts.languages.update(v.lang for prep in batch for v in prep.unit.variants)
         for prep in batch:
             key = prep.key
@@ -226,6 +241,7 @@ class UnitWriter:
                         merges.append((unit_id, prep, missing))
                         for k in missing:
                             stored[k] = prep.hashes[k]
+                        _remember(extended, unit_id, key[2], stored)
                         self.counts.merged += 1
                     else:
                         self.counts.skipped += 1
@@ -258,31 +274,29 @@ class UnitWriter:
             self.counts.alternatives += 1
             twins.append(prep)
             to_insert.append(prep)
-        self._insert(to_insert)
+        for unit_id, prep in zip(self._insert(to_insert), to_insert, strict=True):
+            extended[unit_id] = (prep.key[2], prep.hashes)  # new ids: nothing to merge
         self._merge(merges)
         self._upgrade_status(status_upgrades)
-        self._submit()
+        self._recent = extended
 
     def close(self) -> WriteCounts:
         """Write what is buffered and wait until it is written."""
         self.flush()
-        self._wait()
+        self._submit_held()
+        if self._last is not None:
+            self._last.result()  # re-raises what a job raised
         self._shutdown()
         return self.counts
 
     def drain(self) -> None:
-        """Wait for a background write without raising (the caller is failing already)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.exception()
+        """Wait for the background jobs without raising (the caller is failing already)."""
+        self._held = []
+        if self._last is not None:
+            self._last.exception()
         self._shutdown()
 
     # -- internals ---------------------------------------------------------------
-
-    def _wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()  # re-raises what the write raised
 
     def _shutdown(self) -> None:
         if self._executor is not None:
@@ -295,49 +309,83 @@ class UnitWriter:
             with suppress(Exception):
                 self.conn.exec_driver_sql(f"PRAGMA cache_size = {pages}")
 
-    def _submit(self) -> None:
-        """Hand this flush's rows (in foreign-key order) to the background writer."""
-        jobs, self._jobs = self._jobs, []
-        if not jobs:
-            return
+    def _submit(self, job: Callable[[], Any]) -> Future[Any]:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tm-writer")
-        self._pending = self._executor.submit(self._write_jobs, jobs)
+        self._last = self._executor.submit(self._guarded, job)
+        return self._last
 
-    @staticmethod
-    def _write_jobs(jobs: Sequence[Callable[[], None]]) -> None:
-        for job in jobs:
-            job()
+    def _guarded(self, job: Callable[[], Any]) -> Any:
+        """Run a job unless an earlier one failed (the transaction is lost then)."""
+        if self._error is not None:
+            raise self._error
+        try:
+            return job()
+        except BaseException as err:
+            self._error = err
+            raise
 
-    def _write_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Write rows already in column order: COPY on PostgreSQL, multi-row INSERTs on
-        SQLite (`tm.store.multirow`).
+    def _submit_held(self) -> None:
+        """Queue the held rows (in foreign-key order) for the background thread."""
+        jobs, self._held = self._held, []
+        if jobs:
+            self._submit(partial(_run_all, jobs))
+
+    def _check(self, batch: Sequence[_Prepared]) -> _Existing:
+        """Background job: stored duplicates of `batch`, and primary keys for its rows.
+
+        Runs after batch k-2's rows and before batch k-1's (see the class docstring).
+        """
+        if self.conn.dialect.name == "postgresql":
+            self._id_pool = {
+                unit_t.name: self._nextvals(unit_t, len(batch)),
+                variant_t.name: self._nextvals(variant_t, sum(len(p.unit.variants) for p in batch)),
+            }
+        else:
+            for table in (unit_t, variant_t):
+                if table.name not in self._next_ids:
+                    current = self.conn.execute(select(func.max(table.c.id))).scalar()
+                    self._next_ids[table.name] = int(current or 0) + 1
+        return self._existing_units(batch)
+
+    def _with_recent(self, existing: _Existing, batch: Sequence[_Prepared]) -> _Existing:
+        """`existing` as the database will hold it once the previous batch is written."""
+        recent, self._recent = self._recent, {}
+        if not recent:
+            return existing
+        for key, entries in existing.items():
+            existing[key] = [
+                (uid, dict(recent[uid][1]) if uid in recent else stored) for uid, stored in entries
+            ]
+        wanted = {p.key for p in batch}
+        for uid, (ctx, hashes) in recent.items():
+            for lang_key, hs in hashes.items():
+                for h in hs:
+                    key = (lang_key, h, ctx)
+                    if key not in wanted:
+                        continue
+                    entries = existing.setdefault(key, [])
+                    if all(u != uid for u, _ in entries):
+                        entries.append((uid, dict(hashes)))
+                        entries.sort(key=lambda e: e[0])
+        return existing
+
+    def _queue_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Queue rows already in column order for the background thread: COPY on
+        PostgreSQL, multi-row INSERTs on SQLite (`tm.store.multirow`).
 
         SQLAlchemy's per-row bind processing was most of the import time; the rows
         hold values exactly as its types store them (JSON text, UTC timestamps), built
-        by `_insert` and `_insert_variants` without an intermediate dict per row.
-        Runs on the background thread, on the raw driver connection.
+        by `_insert` and `_insert_variants` without an intermediate dict per row. The
+        SQLite statements are built here, on the reading thread: the background thread
+        is the import's bottleneck and should hold the GIL only to bind.
         """
         if not rows:
             return
         if self.conn.dialect.driver == "psycopg":
-            # COPY is PostgreSQL's bulk path: several times faster than pipelined INSERTs.
-            dbapi_conn: Any = self.conn.connection.driver_connection
-            with (
-                dbapi_conn.cursor() as cur,
-                cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy,
-            ):
-                for row_values in rows:
-                    copy.write_row(row_values)
+            self._held.append(partial(self._copy_rows, table, cols, rows))
             return
-        cursor = self.conn.connection.cursor()
-        try:
-            if self.conn.dialect.name != "sqlite":
-                marks = ", ".join(["%s"] * len(cols))
-                cursor.executemany(
-                    f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})", rows
-                )
-                return
+        if self.conn.dialect.name == "sqlite":
             # Columns NULL in every row are left to their default: most optional
             # columns are empty in a typical file, and binding costs per parameter.
             columns = list(zip(*rows, strict=True))
@@ -345,7 +393,29 @@ class UnitWriter:
             if len(keep) < len(cols):
                 cols = [cols[i] for i in keep]
                 rows = list(zip(*[columns[i] for i in keep], strict=True))
-            insert_rows(cursor, f"INSERT INTO {table.name} ({', '.join(cols)})", rows, mark="?")
+            mark = "?"
+        else:
+            mark = "%s"
+        head = f"INSERT INTO {table.name} ({', '.join(cols)})"
+        self._held.append(partial(self._execute, statements(head, rows, mark=mark)))
+
+    def _copy_rows(self, table: Table, cols: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Background job: COPY, PostgreSQL's bulk path (several times faster than
+        pipelined INSERTs)."""
+        dbapi_conn: Any = self.conn.connection.driver_connection
+        with (
+            dbapi_conn.cursor() as cur,
+            cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy,
+        ):
+            for row_values in rows:
+                copy.write_row(row_values)
+
+    def _execute(self, work: Sequence[tuple[str, list[Any]]]) -> None:
+        """Background job: run prepared statements on the raw driver connection."""
+        cursor = self.conn.connection.cursor()
+        try:
+            for sql, params in work:
+                cursor.execute(sql, params)
         finally:
             cursor.close()
 
@@ -364,31 +434,34 @@ class UnitWriter:
         return stored
 
     def _reserve_ids(self, table: Table, n: int) -> list[int]:
-        """Primary keys for `n` new rows, so inserts can be one plain executemany.
+        """Primary keys for `n` new rows, so inserts can be plain multi-row statements.
 
         RETURNING with ordered rows makes SQLAlchemy execute one statement per row on
         SQLite (20x slower). SQLite has a single writer and the import holds the write
-        lock (it has already written its batch row), so max(id) cannot move under us;
-        PostgreSQL hands out ids from the column's own sequence.
+        lock (it has already written its batch row), so max(id) (read once, by the
+        first `_check`) cannot move under us; on PostgreSQL `_check` drew enough ids for
+        the batch from the column's own sequence.
         """
         if self.conn.dialect.name == "postgresql":
-            seq = f"pg_get_serial_sequence('{table.name}', 'id')"
-            return [
-                int(r[0])
-                for r in self.conn.exec_driver_sql(
-                    f"SELECT nextval({seq}) FROM generate_series(1, {int(n)})"
-                )
-            ]
-        next_id = self._next_ids.get(table.name)
-        if next_id is None:
-            current = self.conn.execute(select(func.max(table.c.id))).scalar()
-            next_id = int(current or 0) + 1
+            pool = self._id_pool[table.name]
+            if len(pool) < n:
+                raise AssertionError(f"{table.name}: {n} ids wanted, {len(pool)} reserved")
+            taken, self._id_pool[table.name] = pool[:n], pool[n:]
+            return taken
+        next_id = self._next_ids[table.name]
         self._next_ids[table.name] = next_id + n
         return list(range(next_id, next_id + n))
 
-    def _existing_units(
-        self, batch: Sequence[_Prepared]
-    ) -> dict[tuple[str, int, str | None], list[tuple[int, dict[str, set[int]]]]]:
+    def _nextvals(self, table: Table, n: int) -> list[int]:
+        seq = f"pg_get_serial_sequence('{table.name}', 'id')"
+        return [
+            int(r[0])
+            for r in self.conn.exec_driver_sql(
+                f"SELECT nextval({seq}) FROM generate_series(1, {int(n)})"
+            )
+        ]
+
+    def _existing_units(self, batch: Sequence[_Prepared]) -> _Existing:
         """Stored units of this memory whose source text equals one in the batch."""
         by_lang: dict[str, set[int]] = defaultdict(set)
         for prep in batch:
@@ -460,9 +533,10 @@ class UnitWriter:
             )
             yield from (r[0] for r in rows)
 
-    def _insert(self, preps: Sequence[_Prepared]) -> None:
+    def _insert(self, preps: Sequence[_Prepared]) -> list[int]:
+        """Build the rows of new units (written later, in the background); their ids."""
         if not preps:
-            return
+            return []
         stored_dt = self._datetime_converter()
         memory_id, batch_id, origin, author = (
             self.memory_id,
@@ -496,11 +570,12 @@ class UnitWriter:
                     u.changed_by or u.created_by or author,
                 )
             )
-        self._jobs.append(partial(self._write_rows, unit_t, _UNIT_COLS, rows))
+        self._queue_rows(unit_t, _UNIT_COLS, rows)
         self.counts.added += len(unit_ids)
         self._insert_variants(
             [(uid, prep.unit.variants) for uid, prep in zip(unit_ids, preps, strict=True)]
         )
+        return unit_ids
 
     def _insert_variants(self, units: Sequence[tuple[int, Iterable[Variant]]]) -> None:
         """Insert the variants of stored units (one row per distinct language and text)."""
@@ -540,7 +615,7 @@ class UnitWriter:
                     v.next_text,
                 )
             )
-        self._jobs.append(partial(self._write_rows, variant_t, _VARIANT_COLS, rows))
+        self._queue_rows(variant_t, _VARIANT_COLS, rows)
         texts = [(vid, p[3], p[1].text) for vid, p in zip(ids, pending, strict=True)]
         fuzzy_index.index_texts(self.conn, memory_id, texts, write=self._queue_postings)
 
@@ -548,25 +623,37 @@ class UnitWriter:
         """Postings flushed mid-import go to the background writer with the rows."""
         driver_conn = self.conn.connection.driver_connection
         dialect = self.conn.dialect.name
-        self._jobs.append(
+        self._held.append(
             partial(fuzzy_index.write_postings_raw, driver_conn, dialect, chunks, counts)
         )
 
     def _merge(self, merges: Sequence[tuple[int, _Prepared, set[str]]]) -> None:
+        if not merges:
+            return
         self._insert_variants(
             [
                 (unit_id, [v for v in prep.unit.variants if match_key(v.lang) in missing])
                 for unit_id, prep, missing in merges
             ]
         )
-        for unit_id, _prep, _missing in merges:
+        self._held.append(partial(self._touch, [unit_id for unit_id, _p, _m in merges]))
+
+    def _touch(self, unit_ids: Sequence[int]) -> None:
+        """Background job: units that gained languages were changed now."""
+        for unit_id in unit_ids:
             self.conn.execute(
                 update(unit_t).where(unit_t.c.id == unit_id).values(changed_at=self.now)
             )
 
     def _upgrade_status(self, upgrades: dict[int, Status]) -> None:
-        if not upgrades:
-            return
+        if upgrades:
+            self._held.append(partial(self._write_status, upgrades))
+
+    def _write_status(self, upgrades: dict[int, Status]) -> None:
+        """Background job: raise the stored status where the new one ranks higher.
+
+        It reads the stored status when it runs, after every earlier batch's rows.
+        """
         lower = {
             uid
             for uid, status in self.conn.execute(
@@ -580,6 +667,29 @@ class UnitWriter:
                 .where(unit_t.c.id == uid)
                 .values(status=upgrades[uid].value, changed_at=self.now)
             )
+
+
+# A stored unit as the duplicate check sees it: (context key, lang_key -> text hashes).
+_Stored = tuple[str | None, dict[str, set[int]]]
+# Stored units by (source lang_key, source hash, context key): [(unit id, hashes)].
+_Existing = dict[tuple[str, int, str | None], list[tuple[int, dict[str, set[int]]]]]
+
+
+def _run_all(jobs: Sequence[Callable[[], None]]) -> None:
+    for job in jobs:
+        job()
+
+
+def _remember(
+    into: dict[int, _Stored], unit_id: int, ctx: str | None, hashes: dict[str, set[int]]
+) -> None:
+    """Note what a unit holds after this batch (merges into one unit accumulate)."""
+    known = into.get(unit_id)
+    if known is None:
+        into[unit_id] = (ctx, {k: set(v) for k, v in hashes.items()})
+    else:
+        for k, v in hashes.items():
+            known[1].setdefault(k, set()).update(v)
 
 
 _UNIT_COLS = (
