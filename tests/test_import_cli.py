@@ -209,26 +209,28 @@ def test_memory_commands(sqlite_url: str) -> None:
 
 
 @pytest.mark.postgres
-def test_a_write_failing_in_the_background_rolls_back_the_whole_import(
-    tmp_path: Path, pg_url: str
-) -> None:
-    """Batches are written by a background thread while the file is still being read;
+def test_a_write_failing_in_the_background_rolls_back_the_whole_import(pg_url: str) -> None:
+    """Batches are written by a background thread while the units are still being read;
     a database error there must still fail the import and leave nothing behind."""
     import psycopg
 
-    from tm.services.memory import import_files
+    from tm.models import Unit, Variant
+    from tm.services.memory import import_units
     from tm.store import Store
 
     store = Store(pg_url)
     store.upgrade()
-    tus = [tu(i, f"Sentence {i}", f"Frase {i}") for i in range(4500)]
-    # The tuid column holds 500 characters on PostgreSQL: the third batch fails in COPY.
-    tus[4200] = tu("x" * 600, "An overlong id", "Un id demasiado largo")
-    f = write_tmx(tmp_path / "long-id.tmx", tus)
+    units = [
+        Unit([Variant("en", f"Sentence {i}"), Variant("es", f"Frase {i}")], source_lang="en")
+        for i in range(4500)
+    ]
+    # PostgreSQL's text type refuses NUL, which no check before the database looks for:
+    # the third batch fails in COPY, on the background thread.
+    units[4200] = Unit([Variant("en", "A NUL \x00 inside"), Variant("es", "x")], source_lang="en")
     try:
         with pytest.raises(psycopg.Error) as err:
-            import_files(store, [f], memory="m")
-        assert "too long" in str(err.value)
+            import_units(store, units, memory="m")
+        assert "0x00" in str(err.value)
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT COUNT(*) FROM unit")).scalar_one() == 0
             assert conn.execute(text("SELECT COUNT(*) FROM fuzzy_posting")).scalar_one() == 0
@@ -237,6 +239,29 @@ def test_a_write_failing_in_the_background_rolls_back_the_whole_import(
             )
     finally:
         store.dispose()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_an_overlong_tuid_is_a_format_error_naming_file_and_unit(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """PostgreSQL would refuse it deep in a bulk write, SQLite would store it: both
+    stop the import with the same error, pointing at the unit."""
+    db = (
+        f"sqlite:///{tmp_path / 'tm.sqlite3'}"
+        if backend == "sqlite"
+        else str(request.getfixturevalue("pg_url"))
+    )
+    tus = [tu(i, f"Sentence {i}", f"Frase {i}") for i in range(4500)]
+    tus[4200] = tu("x" * 600, "An overlong id", "Un id demasiado largo")
+    f = write_tmx(tmp_path / "long-id.tmx", tus)
+    result = runner.invoke(app, ["import", str(f), "--memory", "m", "--db", db])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())  # the terminal width wraps the message
+    assert f"long-id.tmx (unit {'x' * 40}): the tuid is 600 characters long" in said
+    assert unit_count(db) == 0
 
 
 def test_bulk_runtime_restores_the_interpreter_settings_even_on_error() -> None:

@@ -28,13 +28,14 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select, update
 
+from tm.errors import FormatError
 from tm.langs import match_key
 from tm.models import InlineCode, Status, Unit, Variant
 from tm.normalize import exact_hash
 from tm.postings import Chunk, Count
 from tm.store import fuzzy_index
 from tm.store.multirow import statements
-from tm.store.schema import UnitRow, VariantRow
+from tm.store.schema import LANG_LEN, UnitRow, VariantRow
 
 BATCH_SIZE = 2000
 # Imports that reach this many units hand the fuzzy index's tokenising to a worker
@@ -132,6 +133,57 @@ def _prepare(unit: Unit, status: Status | None) -> _Prepared:
     return _Prepared(unit, status or unit.status, (*src, unit.context_key), hashes)
 
 
+# Columns with a length limit (tm/store/schema.py). PostgreSQL enforces them and SQLite
+# does not: checking here gives both the same error, naming the unit.
+_UNIT_LIMITS = (
+    ("unit_id", "tuid", 500),
+    ("source_lang", "source language", LANG_LEN),
+    ("document", "document", 1000),
+    ("created_by", "creator", 200),
+    ("changed_by", "last editor", 200),
+)
+_VARIANT_LIMITS = (
+    ("lang", "language tag", LANG_LEN),
+    ("created_by", "creator", 200),
+    ("changed_by", "last editor", 200),
+)
+
+
+def _check_lengths(unit: Unit) -> None:
+    """Refuse values longer than their column holds (the import path: kept cheap)."""
+    u = unit
+    if (
+        (u.unit_id and len(u.unit_id) > 500)
+        or (u.document and len(u.document) > 1000)
+        or (u.source_lang and len(u.source_lang) > LANG_LEN)
+        or (u.created_by and len(u.created_by) > 200)
+        or (u.changed_by and len(u.changed_by) > 200)
+    ):
+        _length_error(unit)
+    for v in u.variants:
+        if (
+            len(v.lang) > LANG_LEN
+            or (v.created_by and len(v.created_by) > 200)
+            or (v.changed_by and len(v.changed_by) > 200)
+        ):
+            _length_error(unit)
+
+
+def _length_error(unit: Unit) -> None:
+    """Raise the error naming the unit and its first value that is too long."""
+    for limits, objects in ((_UNIT_LIMITS, (unit,)), (_VARIANT_LIMITS, unit.variants)):
+        for obj in objects:
+            for attr, what, limit in limits:
+                value = getattr(obj, attr)
+                if value is not None and len(value) > limit:
+                    label = unit.unit_id[:40] if unit.unit_id else repr(unit.variants[0].text[:40])
+                    raise FormatError(
+                        f"the {what} is {len(value)} characters long; the store keeps at "
+                        f"most {limit}",
+                        unit=label,
+                    )
+
+
 def _variant_hash(variant: Variant) -> int:
     """`exact_hash` of the variant's text, computed once per variant object."""
     cached: int | None = getattr(variant, "_exact_hash", None)
@@ -205,6 +257,7 @@ class UnitWriter:
     def add(self, unit: Unit) -> None:
         if not unit.variants:
             return
+        _check_lengths(unit)
         self._buffer.append(_prepare(unit, self.status))
         if len(self._buffer) >= BATCH_SIZE:
             self.flush()
