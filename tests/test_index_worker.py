@@ -63,7 +63,9 @@ def test_worker_builds_the_same_index_as_the_import_process(
     in_worker = Store(f"sqlite:///{tmp_path}/b.sqlite3")
     for store in (in_process, in_worker):
         store.upgrade()
-    import_units(in_process, data, memory="m")
+    with monkeypatch.context() as m:
+        m.setattr(units, "INDEX_WORKER_AFTER", 10**9)  # the reference: tokenised in-process
+        import_units(in_process, data, memory="m")
     started = workers_started(monkeypatch)
     import_units(in_worker, data, memory="m")
     assert len(started) == 1, "the bulk path should have used a worker"
@@ -157,7 +159,9 @@ def test_postings_flushed_mid_import_lose_nothing(
     data = _units(2500, seed=5)
     reference = Store(f"sqlite:///{tmp_path}/ref.sqlite3")
     reference.upgrade()
-    import_units(reference, data, memory="m")
+    with monkeypatch.context() as m:
+        m.setattr(units, "INDEX_WORKER_AFTER", 10**9)  # one in-process flush at commit
+        import_units(reference, data, memory="m")
     # Several flushes in this import: in-process, in the worker, and the parent's drains.
     monkeypatch.setattr(fuzzy_index, "FLUSH_AT", 4_000)
     monkeypatch.setattr(postings, "FLUSH_AT", 4_000)

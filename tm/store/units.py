@@ -39,8 +39,11 @@ from tm.store.schema import LANG_LEN, UnitRow, VariantRow
 
 BATCH_SIZE = 2000
 # Imports that reach this many units hand the fuzzy index's tokenising to a worker
-# process (tm.store.index_worker); smaller ones do not pay for starting it.
-INDEX_WORKER_AFTER = 6000
+# process (tm.store.index_worker) from their first full batch on; smaller ones do not
+# pay for starting it. Starting it early gives it time to start before the final
+# flush: 10k units went from ~18,500 to ~21,100 units/s against a 6,000 threshold,
+# 4,000 units stayed within noise.
+INDEX_WORKER_AFTER = BATCH_SIZE
 BULK_CACHE_KIB = 256 * 1024  # SQLite page cache while a bulk write runs
 
 unit_t = cast(Table, UnitRow.__table__)
