@@ -347,3 +347,66 @@ def test_prefetch_statement_sends_every_mandatory_probe(pg_store: Store, min_sco
             assert plan.covered > d_max  # still sound
             left_out += len(stats) - len(sent)
         assert left_out > 50  # frequent words stay on the server
+
+
+def _index_data(store: Store) -> tuple[dict[int, int], dict[int, list[tuple[int, int]]]]:
+    """Token key -> df, and token key -> sorted (ntok, variant id): the index as data."""
+    with store.engine.connect() as conn:
+        df = {k: d for k, d, _c in conn.execute(text("SELECT * FROM fuzzy_token"))}
+        entries: dict[int, list[tuple[int, int]]] = {}
+        for key, blob in conn.execute(text("SELECT token_key, entries FROM fuzzy_posting")):
+            ntoks, vids = fx.unpack_entries(bytes(blob))
+            entries.setdefault(key, []).extend(zip(ntoks, vids, strict=True))
+    return df, {k: sorted(v) for k, v in entries.items()}
+
+
+@pytest.mark.parametrize("deleted_share", [0.1, 0.8])  # re-tokenised keys / every chunk read
+@pytest.mark.parametrize("shared_keys", [False, True])
+# Where the deleted memory's ids lie against the kept ones (one range, or not).
+@pytest.mark.parametrize("layout", ["gone-first", "gone-last", "gone-between", "interleaved"])
+def test_deleting_a_memory_leaves_exactly_the_index_of_the_rest(
+    any_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    deleted_share: float,
+    shared_keys: bool,
+    layout: str,
+) -> None:
+    import zlib
+
+    from tm import postings
+
+    if shared_keys:
+        # Both memories hash their words alike, and a rebuild puts both in one chunk per
+        # key: the chunks must be rebuilt entry by entry, not dropped or kept whole.
+        def seed(_memory_id: int, lang_key: str) -> int:
+            return zlib.crc32(lang_key.encode())
+
+        monkeypatch.setattr(fx, "key_seed", seed)
+        monkeypatch.setattr(postings, "key_seed", seed)
+    rng = random.Random(3)
+    sources = list(dict.fromkeys(_sentence(rng) for _ in range(300)))
+    cut = int(len(sources) * (1 - deleted_share))
+    keep, gone = sources[:cut], sources[cut:]
+    plan = {
+        "gone-first": [("gone", gone), ("keep", keep)],
+        "gone-last": [("keep", keep), ("gone", gone)],
+        "gone-between": [("keep", keep[::2]), ("gone", gone), ("keep", keep[1::2])],
+        "interleaved": [
+            (m, part[r::3]) for r in range(3) for m, part in (("keep", keep), ("gone", gone))
+        ],
+    }[layout]
+    for memory, part in plan:
+        import_units(any_store, _units(part), memory=memory)
+    if shared_keys:
+        rebuild_index(any_store)
+    delete_memory(any_store, "gone")
+    df, entries = _index_data(any_store)
+    assert df and all(d > 0 for d in df.values())
+    rebuild_index(any_store)  # the oracle: the index of what is left, built from scratch
+    assert (df, entries) == _index_data(any_store)
+    kept, gone_one = keep[0], next(s for s in gone if s not in keep)
+    assert lookup(any_store, kept, source_lang="en", target_lang="es")[0].source_text == kept
+    assert all(
+        m.source_text != gone_one
+        for m in lookup(any_store, gone_one, source_lang="en", target_lang="es")
+    )
