@@ -208,29 +208,53 @@ def test_memory_commands(sqlite_url: str) -> None:
     assert listing == []
 
 
-@pytest.mark.postgres
-def test_a_write_failing_in_the_background_rolls_back_the_whole_import(pg_url: str) -> None:
+POISON_TRIGGER = {
+    # A real database error raised while the background thread writes the third batch.
+    "sqlite": "CREATE TRIGGER poison BEFORE INSERT ON variant WHEN NEW.text = 'poison' "
+    "BEGIN SELECT RAISE(ABORT, 'poisoned row refused'); END",
+    "postgresql": """
+        CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.text = 'poison' THEN RAISE EXCEPTION 'poisoned row refused'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER poison BEFORE INSERT ON variant FOR EACH ROW EXECUTE FUNCTION poison();
+    """,
+}
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_a_write_failing_in_the_background_rolls_back_the_whole_import(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
     """Batches are written by a background thread while the units are still being read;
     a database error there must still fail the import and leave nothing behind."""
-    import psycopg
+    from sqlalchemy.exc import DBAPIError
 
     from tm.models import Unit, Variant
     from tm.services.memory import import_units
     from tm.store import Store
 
-    store = Store(pg_url)
+    url = (
+        f"sqlite:///{tmp_path / 'tm.sqlite3'}"
+        if backend == "sqlite"
+        else str(request.getfixturevalue("pg_url"))
+    )
+    store = Store(url)
     store.upgrade()
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(POISON_TRIGGER[backend])
     units = [
         Unit([Variant("en", f"Sentence {i}"), Variant("es", f"Frase {i}")], source_lang="en")
         for i in range(4500)
     ]
-    # PostgreSQL's text type refuses NUL, which no check before the database looks for:
-    # the third batch fails in COPY, on the background thread.
-    units[4200] = Unit([Variant("en", "A NUL \x00 inside"), Variant("es", "x")], source_lang="en")
+    units[4200] = Unit([Variant("en", "A refused row"), Variant("es", "poison")], source_lang="en")
     try:
-        with pytest.raises(psycopg.Error) as err:
+        with pytest.raises((DBAPIError, *_driver_errors())) as err:
             import_units(store, units, memory="m")
-        assert "0x00" in str(err.value)
+        assert "poisoned row refused" in str(err.value)
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT COUNT(*) FROM unit")).scalar_one() == 0
             assert conn.execute(text("SELECT COUNT(*) FROM fuzzy_posting")).scalar_one() == 0
@@ -239,6 +263,30 @@ def test_a_write_failing_in_the_background_rolls_back_the_whole_import(pg_url: s
             )
     finally:
         store.dispose()
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The background thread writes on the raw driver connection: its own error types."""
+    import sqlite3
+
+    import psycopg
+
+    return (sqlite3.Error, psycopg.Error)
+
+
+def test_a_nul_character_is_a_format_error_naming_the_unit(sqlite_url: str) -> None:
+    """PostgreSQL cannot store NUL and no XML export could write it: refused on both."""
+    from tm.errors import FormatError
+    from tm.models import Unit, Variant
+    from tm.services.memory import import_units
+    from tm.store import Store
+
+    store = Store(sqlite_url)
+    units = [Unit([Variant("en", "Bone pain"), Variant("es", "Dolor\x00 óseo")], unit_id="t-7")]
+    with pytest.raises(FormatError, match=r"\(unit t-7\): the es text holds a NUL character"):
+        import_units(store, units, memory="m")
+    assert unit_count(sqlite_url) == 0
+    store.dispose()
 
 
 @pytest.mark.parametrize(

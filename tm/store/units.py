@@ -136,8 +136,7 @@ def _prepare(unit: Unit, status: Status | None) -> _Prepared:
     return _Prepared(unit, status or unit.status, (*src, unit.context_key), hashes)
 
 
-# Columns with a length limit (tm/store/schema.py). PostgreSQL enforces them and SQLite
-# does not: checking here gives both the same error, naming the unit.
+# Columns with a length limit (tm/store/schema.py), checked by `_check_values`.
 _UNIT_LIMITS = (
     ("unit_id", "tuid", 500),
     ("source_lang", "source language", LANG_LEN),
@@ -152,8 +151,13 @@ _VARIANT_LIMITS = (
 )
 
 
-def _check_lengths(unit: Unit) -> None:
-    """Refuse values longer than their column holds (the import path: kept cheap)."""
+def _check_values(unit: Unit) -> None:
+    """Refuse what a column cannot hold: values over its length, NUL in a text.
+
+    PostgreSQL enforces both (deep inside a bulk write, with the driver's message) and
+    SQLite neither; checking here gives both backends one error naming the unit, and
+    keeps out of SQLite what no TMX or XLIFF export could write. The import path: cheap.
+    """
     u = unit
     if (
         (u.unit_id and len(u.unit_id) > 500)
@@ -170,6 +174,15 @@ def _check_lengths(unit: Unit) -> None:
             or (v.changed_by and len(v.changed_by) > 200)
         ):
             _length_error(unit)
+        if "\x00" in v.text:
+            raise FormatError(
+                f"the {v.lang} text holds a NUL character, which the store cannot keep",
+                unit=_label(unit),
+            )
+
+
+def _label(unit: Unit) -> str:
+    return unit.unit_id[:40] if unit.unit_id else repr(unit.variants[0].text[:40])
 
 
 def _length_error(unit: Unit) -> None:
@@ -179,11 +192,10 @@ def _length_error(unit: Unit) -> None:
             for attr, what, limit in limits:
                 value = getattr(obj, attr)
                 if value is not None and len(value) > limit:
-                    label = unit.unit_id[:40] if unit.unit_id else repr(unit.variants[0].text[:40])
                     raise FormatError(
                         f"the {what} is {len(value)} characters long; the store keeps at "
                         f"most {limit}",
-                        unit=label,
+                        unit=_label(unit),
                     )
 
 
@@ -260,7 +272,7 @@ class UnitWriter:
     def add(self, unit: Unit) -> None:
         if not unit.variants:
             return
-        _check_lengths(unit)
+        _check_values(unit)
         self._buffer.append(_prepare(unit, self.status))
         if len(self._buffer) >= BATCH_SIZE:
             self.flush()
