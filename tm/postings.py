@@ -38,13 +38,13 @@ def token_hash(seed: int, token: str) -> int:
 
 
 _BIG_ENDIAN = sys.byteorder == "big"
-_VID_TYPE = "I" if array("I").itemsize == 4 else "L"
+VID_TYPE = "I" if array("I").itemsize == 4 else "L"
 
 
 def pack_entries(ntoks: array, vids: array) -> bytes:
     """Chunk bytes: all ntoks (uint16) then all variant ids (uint32), little-endian."""
     if _BIG_ENDIAN:
-        ntoks, vids = array("H", ntoks), array(_VID_TYPE, vids)
+        ntoks, vids = array("H", ntoks), array(VID_TYPE, vids)
         ntoks.byteswap()
         vids.byteswap()
     return ntoks.tobytes() + vids.tobytes()
@@ -55,7 +55,7 @@ def unpack_entries(blob: bytes) -> tuple[array, array]:
     n = len(blob) // 6
     ntoks = array("H")
     ntoks.frombytes(blob[: 2 * n])
-    vids = array(_VID_TYPE)
+    vids = array(VID_TYPE)
     vids.frombytes(blob[2 * n :])
     if _BIG_ENDIAN:
         ntoks.byteswap()
@@ -132,13 +132,13 @@ def _split_lows(lows: list[int]) -> tuple[array, array]:
     One uint64 array (converted in C) whose native bytes are read back as 16- and
     32-bit lanes: no Python-level work per posting.
     """
-    if _BIG_ENDIAN or array(_VID_TYPE).itemsize != 4:
+    if _BIG_ENDIAN or array(VID_TYPE).itemsize != 4:
         return (
             array("H", [(p >> 32) & 0xFFFF for p in lows]),
-            array(_VID_TYPE, [p & 0xFFFF_FFFF for p in lows]),
+            array(VID_TYPE, [p & 0xFFFF_FFFF for p in lows]),
         )
     raw = array("Q", lows).tobytes()
-    halves, words = array("H"), array(_VID_TYPE)
+    halves, words = array("H"), array(VID_TYPE)
     halves.frombytes(raw)
     words.frombytes(raw)
     return halves[2::4], words[0::2]
@@ -177,14 +177,14 @@ def merge_chunks(blobs: Sequence[bytes]) -> list[tuple[int, bytes]]:
             runs[ntok].append(vids[start:end])
             start = end
     out: list[tuple[int, bytes]] = []
-    ntoks_out, vids_out = array("H"), array(_VID_TYPE)
+    ntoks_out, vids_out = array("H"), array(VID_TYPE)
     for ntok in sorted(runs):
         for part in runs[ntok]:
             vids_out.extend(part)
             ntoks_out.extend(array("H", [ntok]) * len(part))
             if len(vids_out) >= CHUNK_MAX:
                 out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
-                ntoks_out, vids_out = array("H"), array(_VID_TYPE)
+                ntoks_out, vids_out = array("H"), array(VID_TYPE)
     if vids_out:
         out.append((vids_out[0], pack_entries(ntoks_out, vids_out)))
     return out

@@ -46,10 +46,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tm.match import length_window, max_unmatched
 from tm.normalize import TOKENIZER_VERSION, token_keys
 from tm.postings import (
-    _VID_TYPE,
     CHUNK_MAX,
     FLUSH_AT,
     NTOK_MAX,
+    VID_TYPE,
     Chunk,
     Count,
     PostingBuffer,
@@ -287,11 +287,20 @@ def index_texts(
     buf = _buffer(conn)
     buf.add(memory_id, items)
     if buf.count >= (index_worker.WORKER_FLUSH_AT if isinstance(buf, WorkerBuffer) else FLUSH_AT):
-        chunks, counts = buf.drain()
-        if write is None:
-            _write_postings(conn, chunks, counts)
-        else:
-            write(chunks, counts)
+        _hand_over(conn, buf, write)
+
+
+def _hand_over(
+    conn: Connection,
+    buf: PostingBuffer | WorkerBuffer,
+    write: Callable[[list[Chunk], list[Count]], None] | None,
+) -> None:
+    """Drain `buf` into `write` (a background writer), else onto `conn` now."""
+    chunks, counts = buf.drain()
+    if write is None:
+        _write_postings(conn, chunks, counts)
+    else:
+        write(chunks, counts)
 
 
 def write_postings_raw(
@@ -319,10 +328,7 @@ def use_worker(
     if isinstance(current, WorkerBuffer):
         return
     if current is not None and current.count:
-        if write is None:
-            _write_postings(conn, *current.drain())
-        else:
-            write(*current.drain())
+        _hand_over(conn, current, write)
     _attach(conn, WorkerBuffer())
 
 
@@ -453,7 +459,7 @@ def _drop_entries(
             continue
         keep = [i for i, v in enumerate(vids) if v not in drop]
         removed[key] += len(vids) - len(keep)
-        kept = array(_VID_TYPE, [vids[i] for i in keep])
+        kept = array(VID_TYPE, [vids[i] for i in keep])
         rebuilt.append((key, kept[0], pack_entries(array("H", [ntoks[i] for i in keep]), kept)))
     if deletes:
         conn.exec_driver_sql(
@@ -522,7 +528,7 @@ def rebuild(
         last_id = rows[-1]["id"]
         for key, pairs in _group(rows).items():
             if key not in ntoks_of:
-                ntoks_of[key], vids_of[key] = array("H"), array(_VID_TYPE)
+                ntoks_of[key], vids_of[key] = array("H"), array(VID_TYPE)
             ntoks_of[key].extend(n for n, _ in pairs)
             vids_of[key].extend(v for _, v in pairs)
         done += len(rows)
@@ -539,7 +545,7 @@ def rebuild(
         n_chunks = 0
         for start in range(0, len(order), CHUNK_MAX):
             part = order[start : start + CHUNK_MAX]
-            part_vids = array(_VID_TYPE, [vids[j] for j in part])
+            part_vids = array(VID_TYPE, [vids[j] for j in part])
             blob = pack_entries(array("H", [ntoks[j] for j in part]), part_vids)
             batch.append((key, min(part_vids), blob))
             n_chunks += 1
@@ -831,7 +837,7 @@ def _count_hits(
         if budget <= 0:
             split = i + 1
             break
-    bucket = array(_VID_TYPE)
+    bucket = array(VID_TYPE)
     for key in order[:split]:
         prefix_ids = per_key.get(key)
         if prefix_ids is not None:

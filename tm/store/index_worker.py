@@ -25,6 +25,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 try:
     import fcntl
@@ -124,17 +125,16 @@ class WorkerBuffer:
         return TMError(f"the fuzzy-index worker process stopped (exit code {code}): {why}")
 
 
-def _widen(pipe: object) -> None:
+def _widen(pipe: IO[bytes] | None) -> None:
     """Ask for a PIPE_BYTES pipe buffer (Linux; capped by /proc/sys/fs/pipe-max-size).
 
     Elsewhere, or when refused, the default stays: only speed depends on it.
     """
     setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-    fileno = getattr(pipe, "fileno", None)
-    if setsize is None or fileno is None:
+    if setsize is None or pipe is None:
         return
     limit = PIPE_BYTES
     with contextlib.suppress(OSError, ValueError):
         limit = min(limit, int(Path("/proc/sys/fs/pipe-max-size").read_text()))
     with contextlib.suppress(OSError):
-        fcntl.fcntl(fileno(), setsize, limit)
+        fcntl.fcntl(pipe.fileno(), setsize, limit)

@@ -35,18 +35,16 @@ def statements(
     width = len(rows[0])
     one = f"({', '.join([mark] * width)})"
     per = max(1, min(rows_per_statement, SQLITE_MAX_PARAMS // width))
-    out: list[tuple[str, list[Any]]] = []
-    full_sql = ""
-    for start in range(0, len(rows), per):
-        part = rows[start : start + per]
-        if len(part) == per and full_sql:
-            sql = full_sql
-        else:
-            sql = f"{head} VALUES {','.join([one] * len(part))}{tail}"
-            if len(part) == per:
-                full_sql = sql
-        out.append((sql, list(chain.from_iterable(part))))
-    return out
+
+    def sql(n: int) -> str:
+        return f"{head} VALUES {','.join([one] * n)}{tail}"
+
+    size = min(per, len(rows))
+    full = sql(size)  # every statement but a shorter last one
+    return [
+        (full if len(part) == size else sql(len(part)), list(chain.from_iterable(part)))
+        for part in (rows[start : start + per] for start in range(0, len(rows), per))
+    ]
 
 
 def insert_rows(
